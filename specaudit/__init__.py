@@ -1,0 +1,6 @@
+"""specaudit: check marketing copy against the official spec sheet before it goes live."""
+__version__ = "0.1.0"
+
+from .engine import AuditOptions, audit  # noqa: E402
+
+__all__ = ["audit", "AuditOptions", "__version__"]

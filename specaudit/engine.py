@@ -1,0 +1,164 @@
+"""The audit, top to bottom: specs -> claims -> sentences -> readings -> judgements -> report.
+
+The engine, not the judge, stamps rule ids and severities on results, and merges everything a
+claim says about one feature into one result: supported when every statement holds,
+contradicted when any statement fails on every trim it speaks of, unqualified otherwise.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .claims import claim_files, iter_claims
+from .context import SpecContext, build_context
+from .findings import DEFAULT_SEVERITY, Report, SpecSummary
+from .judge import Judgement, judge
+from .lexicon import Lexicon, load_lexicon
+from .model import Claim, Finding, Spec
+from .normalise import norm
+from .reading import Assertion, Reading, read_sentence
+from .sentences import split_sentences
+from .specs import load_specs
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    lexicon_files: tuple[str, ...] = ()
+    trim_aliases: dict = field(default_factory=dict)
+    fuzzy: bool = True
+    fuzzy_threshold: float = 0.0
+    fail_level: str = "error"
+    severities: dict = field(default_factory=dict)  # verdict -> severity overrides
+
+
+class Auditor:
+    """Holds what is built once per run: the lexicon and one context per spec."""
+
+    def __init__(self, specs: list[Spec], options: AuditOptions = AuditOptions(), lexicon: Lexicon | None = None):
+        self.specs = specs
+        self.options = options
+        self.lexicon = lexicon or load_lexicon(options.lexicon_files)
+        self.contexts = [build_context(s, self.lexicon, trim_aliases=options.trim_aliases.get(s.model) or options.trim_aliases.get("*"),
+                                       fuzzy=options.fuzzy, fuzzy_threshold=options.fuzzy_threshold) for s in specs]
+        if not self.contexts:
+            self.contexts = [build_context(None, self.lexicon, fuzzy=options.fuzzy)]
+
+    def context_for(self, claim: Claim) -> SpecContext:
+        if len(self.contexts) == 1:
+            return self.contexts[0]
+        wanted = norm(claim.locator.model or "")
+        text = norm(claim.text)
+        for ctx in self.contexts:
+            model = norm(ctx.spec.model) if ctx.spec else ""
+            if wanted and model and (wanted in model or model in wanted):
+                return ctx
+        for ctx in self.contexts:
+            model = norm(ctx.spec.model) if ctx.spec else ""
+            if model and model in text:
+                return ctx
+        return self.contexts[0]
+
+    def readings(self, claim: Claim) -> list[Reading]:
+        ctx = self.context_for(claim)
+        return [read_sentence(s, ctx) for s in split_sentences(claim)]
+
+    def audit_claim(self, claim: Claim) -> tuple[list[Finding], int, int]:
+        """Results for one claim, plus its sentence and mention counts."""
+        ctx = self.context_for(claim)
+        readings = [read_sentence(s, ctx) for s in split_sentences(claim)]
+        groups: dict[str, list[tuple[Assertion, Judgement, Reading]]] = {}
+        for r in readings:
+            for a in r.assertions:
+                j = judge(a, ctx)
+                key = j.feature if j.verdict != "unverifiable" else f"?{a.feature_id}"
+                groups.setdefault(key, []).append((a, j, r))
+        findings = [self._merge(items, ctx) for items in groups.values()]
+        return findings, len(readings), sum(len(r.hits) for r in readings)
+
+    def _merge(self, items, ctx: SpecContext) -> Finding:
+        a0, j0, r0 = items[0]
+        verdicts = [j.verdict for _, j, _ in items]
+        if all(v == "unverifiable" for v in verdicts):
+            verdict = "unverifiable"
+        elif "contradicted" in verdicts:
+            verdict = "contradicted"
+        elif all(v in ("supported", "unverifiable") for v in verdicts):
+            verdict = "supported"
+        else:
+            verdict = "unqualified"
+        lead = next((j for _, j, _ in items if j.verdict == verdict), j0)
+        lead_a, _, lead_r = next(((a, j, r) for a, j, r in items if j is lead), items[0])
+        trims = tuple(dict.fromkeys(t for _, j, _ in items for t in j.trims))
+        cells = tuple(dict.fromkeys(c for _, j, _ in items for c in j.cells))
+        claimed = "; ".join(dict.fromkeys(
+            (j.claimed or "") + (f" @ {'/'.join(j.trims)}" if j.trims and ctx.spec and len(j.trims) < len(ctx.spec.trims) else "")
+            for _, j, _ in items if j.claimed))
+        sentence = lead_r.sentence
+        start, end = lead_r.norm.original_span(lead_a.hit.start, lead_a.hit.end)
+        match = sentence.text[start:end]
+        line, column = sentence.locator.line, sentence.locator.column
+        if line is not None and column is not None:
+            before = sentence.text[:start]
+            line += before.count("\n")
+            column = (len(before) - before.rfind("\n")) if "\n" in before else column + start
+        rule = lead.rule
+        severity = self.options.severities.get(verdict) or DEFAULT_SEVERITY[verdict]
+        loc = sentence.locator
+        return Finding(
+            verdict=verdict, severity=severity, rule=rule, feature=lead.feature, feature_id=lead_a.feature_id,
+            model=ctx.spec.model if ctx.spec else None, trims=trims, source=loc.source, record=loc.record,
+            line=line, column=column, text=sentence.text, match=match, claimed_value=claimed or None,
+            spec_value="; ".join(f"{t}: {raw}" for t, raw in cells) or None,
+            message=lead.message, suggestion=lead.suggestion, score=lead_a.hit.score,
+            channel=loc.channel, kind=loc.kind, spec_cells=cells)
+
+
+def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path | Claim] = (), *,
+          options: AuditOptions = AuditOptions(), progress=None) -> Report:
+    """Audit copy against spec tables; the Python entry point behind `specaudit audit`."""
+    spec_objs: list[Spec] = []
+    paths = []
+    for s in specs:
+        (spec_objs.append(s) if isinstance(s, Spec) else paths.append(s))
+    if paths:
+        spec_objs.extend(load_specs(paths))
+    auditor = Auditor(spec_objs, options)
+    claim_objs = [c for c in claims if isinstance(c, Claim)]
+    claim_paths = [c for c in claims if not isinstance(c, Claim)]
+    files = claim_files(claim_paths) if claim_paths else []
+    results: list[Finding] = []
+    n_claims = n_sentences = n_mentions = 0
+    stream = list(claim_objs)
+    iterator = iter_claims(claim_paths) if claim_paths else iter(())
+    for claim in _chain(stream, iterator):
+        found, s, m = auditor.audit_claim(claim)
+        results.extend(found)
+        n_claims += 1
+        n_sentences += s
+        n_mentions += m
+        if progress is not None:
+            progress(n_claims)
+    results.sort(key=_order)
+    return Report(
+        version=__version__,
+        results=tuple(results),
+        specs=tuple(SpecSummary(s.source, s.model, s.trims, len(s.rows), s.sha256) for s in spec_objs),
+        claim_files=tuple(files),
+        claims=n_claims, sentences=n_sentences, mentions=n_mentions,
+        fail_level=options.fail_level,
+        created=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        spec_rows=tuple({"model": s.model, "section": r.section, "feature": r.feature,
+                         "cells": {c.trim: c.raw for c in r.cells}} for s in spec_objs for r in s.rows),
+    )
+
+
+def _chain(first, second):
+    yield from first
+    yield from second
+
+
+def _order(f: Finding):
+    return (f.source, f.line or 0, f.column or 0, f.record or "", f.feature, f.verdict)

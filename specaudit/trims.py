@@ -1,0 +1,136 @@
+"""Which trims a piece of copy speaks of.
+
+Trim names in copy rarely equal the column headers ("Max版" for "买断Max版", "LR" for both
+Long Range columns), so each header yields a set of short forms: the header, the header
+without 版/trim, each word found in that header only ("Max"), each phrase shared by several
+headers (for all of them: "Long Range" -> RWD and AWD), and its initials ("LR"). Tier words
+(高配 / top trim -> the dearest column, 入门 / base -> the cheapest) and configured trim aliases
+come on top. Every resolution carries a sentence saying how it was made, for `explain`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from .language import words
+from .normalise import is_cjk, norm
+
+
+@dataclass(frozen=True)
+class TrimRef:
+    trims: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    how: str
+
+
+def _tokens(header: str) -> list[str]:
+    return [t for t in re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", header) if t]
+
+
+class TrimResolver:
+    def __init__(self, trims: tuple[str, ...], aliases: dict[str, list[str]] | None = None):
+        self.trims = tuple(trims)
+        table: dict[str, tuple[set[str], str]] = {}
+        fixed: set[str] = set()  # header names and configured aliases: never merged
+
+        def add(alias: str, trim_set, how: str, override: bool = False):
+            alias = norm(alias).strip()
+            if len(alias) < 2 and not any(is_cjk(c) for c in alias):
+                return
+            if alias in fixed and not override:
+                return
+            if override:
+                fixed.add(alias)
+            if alias in table and not override:
+                old, _ = table[alias]
+                if old != set(trim_set):
+                    table[alias] = (old | set(trim_set), f"{alias!r} names several trims")
+                return
+            table[alias] = (set(trim_set), how)
+
+        suffixes = words("trim_suffixes")
+        generic = set(words("generic_trim_words"))
+        normed = {t: norm(t) for t in self.trims}
+        for trim, h in normed.items():
+            add(h, {trim}, f"{trim!r} (the column header)", override=True)
+            for suf in suffixes:
+                short = h[: -len(suf)].strip() if h.endswith(suf) else ""
+                if len(short) >= 3 or (short and not any(is_cjk(c) for c in short) and len(short) >= 2):
+                    add(short, {trim}, f"{trim!r} without {suf!r}")
+        # words and phrases of the headers
+        phrase_trims: dict[str, set[str]] = {}
+        for trim, h in normed.items():
+            toks = _tokens(h)
+            for i in range(len(toks)):
+                for j in range(i + 1, len(toks) + 1):
+                    phrase = " ".join(toks[i:j]) if all(t.isascii() for t in toks[i:j]) else "".join(toks[i:j])
+                    phrase_trims.setdefault(phrase, set()).add(trim)
+            # initials of leading words: "Long Range AWD" -> "lra", "lr", "lr awd"
+            for k in range(2, len(toks) + 1):
+                lead = toks[:k]
+                if all(t.isascii() and t.isalpha() for t in lead):
+                    initials = "".join(t[0] for t in lead)
+                    phrase_trims.setdefault(initials, set()).add(trim)
+                    if k < len(toks):
+                        phrase_trims.setdefault(initials + " " + " ".join(toks[k:]), set()).add(trim)
+        for phrase, trim_set in sorted(phrase_trims.items()):
+            if phrase in generic or phrase in normed.values() or len(trim_set) == len(self.trims):
+                continue
+            cjk = any(is_cjk(c) for c in phrase)
+            if cjk:
+                base = phrase
+                for suf in suffixes:
+                    if base.endswith(suf) and len(base) > len(suf):
+                        base = base[: -len(suf)]
+                if len(base) < 2:
+                    continue
+                how = f"{phrase!r} is part of {' / '.join(sorted(trim_set, key=self.trims.index))}"
+                for suf in suffixes:
+                    add(base + suf, trim_set, how)
+                if len(base) >= 3:
+                    add(base, trim_set, how)
+            elif len(phrase) >= 2 and not phrase.isdigit():
+                how = f"{phrase!r} is part of {' / '.join(sorted(trim_set, key=self.trims.index))}"
+                add(phrase, trim_set, how)
+                for suf in ("版", "车型"):
+                    add(phrase + suf, trim_set, how)
+        # tiers
+        if len(self.trims) > 1:
+            for w in words("scope.top"):
+                add(w, {self.trims[-1]}, f"{w!r} means the top trim, {self.trims[-1]!r}")
+            for w in words("scope.base"):
+                add(w, {self.trims[0]}, f"{w!r} means the entry trim, {self.trims[0]!r}")
+            if len(self.trims) % 2 == 1 and len(self.trims) >= 3:
+                mid = self.trims[len(self.trims) // 2]
+                for w in words("scope.mid"):
+                    add(w, {mid}, f"{w!r} means the middle trim, {mid!r}")
+        for alias, targets in (aliases or {}).items():
+            known = [t for t in targets if t in self.trims]
+            if known:
+                add(alias, set(known), f"{alias!r} is a configured trim alias for {', '.join(known)}", override=True)
+        self.table = {a: (tuple(t for t in self.trims if t in s), how) for a, (s, how) in table.items()}
+        self.patterns = sorted(self.table)
+        self._ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if self.patterns else None
+
+    def find(self, text: str) -> list[TrimRef]:
+        if self._ac is None:
+            return []
+        refs = []
+        for idx, start, end in self._ac.find_matches_as_indexes(text):
+            alias = self.patterns[idx]
+            if alias[0].isascii() and alias[0].isalnum() and start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+                continue
+            if alias[-1].isascii() and alias[-1].isalnum() and end < len(text) and text[end].isascii() and text[end].isalnum():
+                continue
+            trims, how = self.table[alias]
+            refs.append(TrimRef(trims, start, end, text[start:end], how))
+        return refs
+
+    def from_onwards(self, trims: tuple[str, ...]) -> tuple[str, ...]:
+        """'X起' / 'from X up': X and every dearer trim (columns are cheapest first)."""
+        first = min(self.trims.index(t) for t in trims)
+        return self.trims[first:]

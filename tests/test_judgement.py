@@ -1,0 +1,100 @@
+"""What a reviewer relies on: each construction read and judged as the docs say, in Chinese and English."""
+from __future__ import annotations
+
+import pytest
+
+from specaudit import AuditOptions, audit
+from specaudit.model import Claim, Locator
+
+
+def verdicts(spec, text, **kw):
+    claim = Claim(text, Locator("copy.jsonl", 1, None, record="c1"))
+    report = audit([spec], [claim], options=AuditOptions(**kw))
+    return {r.feature: r.verdict for r in report.results}
+
+
+# -- availability ------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["全景天窗带来通透视野", "電動天窗開啟狀態實拍", "全景天 窗设计，通透敞亮"])
+def test_claimed_sunroof_on_a_car_without_one_is_contradicted(aion_spec, text):
+    assert verdicts(aion_spec, text)["电动天窗"] == "contradicted"
+
+
+def test_sunroof_and_sunshade_are_never_confused(aion_spec):
+    v = verdicts(aion_spec, "这台车有全景遮阳帘的，就是没有天窗。")
+    assert v == {"全景遮阳帘": "contradicted", "电动天窗": "supported"}
+
+
+def test_english_sunroof_on_option_only_trim_is_unqualified(corvale_spec):
+    assert verdicts(corvale_spec, "Sunroof open, wind in your hair. Corvale E5 Standard Range.")["Power sunroof"] == "unqualified"
+
+
+def test_feature_on_some_trims_only_is_unqualified_until_qualified(aion_spec):
+    assert verdicts(aion_spec, "全系标配360度全景影像。")["360度全景影像"] == "unqualified"
+    assert verdicts(aion_spec, "高配车型配备360度全景影像。")["360度全景影像"] == "supported"
+    assert verdicts(aion_spec, "买断Max版配备360度全景影像。")["360度全景影像"] == "supported"
+
+
+def test_optional_feature_claimed_as_optional_is_supported(aion_spec, corvale_spec):
+    assert verdicts(aion_spec, "前排座椅加热可选装。")["前排座椅加热"] == "supported"
+    assert verdicts(aion_spec, "买断版标配前排座椅加热。")["前排座椅加热"] == "unqualified"
+    assert verdicts(corvale_spec, "Ventilated front seats: standard on Performance, optional on Long Range AWD.")[
+        "Ventilated front seats"] == "supported"
+
+
+# -- negation ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["埃安UT super全系不配备天窗。", "提车才发现没有天窓", "這台沒有電動天窗。"])
+def test_denying_an_absent_feature_is_supported(aion_spec, text):
+    assert verdicts(aion_spec, text)["电动天窗"] == "supported"
+
+
+def test_negation_binds_to_one_feature_across_a_contrast(corvale_spec):
+    v = verdicts(corvale_spec, "The Standard Range comes without the glass roof, but you can add the power sunroof for $1,200.")
+    assert v["Panoramic fixed glass roof"] == "supported"
+    assert v["Power sunroof"] == "supported"
+
+
+def test_denying_a_present_feature_is_contradicted(corvale_spec):
+    assert verdicts(corvale_spec, "The E5 doesn't have a glass roof at all.")["Panoramic fixed glass roof"] == "contradicted"
+    assert verdicts(corvale_spec, "Sorry, a HUD isn't offered on the Standard Range.")["Head-up display"] == "supported"
+
+
+# -- figures ----------------------------------------------------------------------------------
+def test_figures_with_units_and_tolerance(aion_spec):
+    assert verdicts(aion_spec, "轴距2.75米，后排宽敞。")["轴距"] == "supported"
+    assert verdicts(aion_spec, "Max版续航约500公里。")["CLTC纯电续航里程"] == "supported"
+    assert verdicts(aion_spec, "买断Max版CLTC续航能跑到520km。")["CLTC纯电续航里程"] == "contradicted"
+    assert verdicts(aion_spec, "51.9度磷酸铁锂电池")["电池容量"] == "unqualified"
+
+
+def test_from_and_up_to_compare_with_the_ends_of_the_range(aion_spec, corvale_spec):
+    assert verdicts(aion_spec, "CLTC纯电续航430公里起，买断Max版最长可达502公里。")["CLTC纯电续航里程"] == "supported"
+    assert verdicts(corvale_spec, "Up to 630 km of WLTP range.")["WLTP range"] == "supported"
+    assert verdicts(corvale_spec, "The all-new Corvale E5. Starting at $42,990.")["MSRP"] == "supported"
+
+
+def test_prices_in_wan(aion_spec):
+    assert verdicts(aion_spec, "租电版4.99万元，买断版8.99万元起。")["厂商指导价"] == "supported"
+    assert verdicts(aion_spec, "租电版3.99万开回家")["厂商指导价"] == "contradicted"
+
+
+def test_not_applicable_cells_leave_the_scope(aion_spec):
+    assert verdicts(aion_spec, "租电每月三千公里，超了每公里两毛钱。") == {
+        "电池租用每月基础里程": "supported", "超出里程费用": "supported"}
+    assert verdicts(aion_spec, "租电版不限里程，想开多远开多远。")["电池租用每月基础里程"] == "contradicted"
+
+
+def test_test_cycle_the_spec_does_not_give_is_unverifiable(corvale_spec):
+    report = audit([corvale_spec], [Claim("EPA-estimated 340 miles of range.", Locator("c.jsonl", 1, None, "c1"))])
+    assert [r.verdict for r in report.results] == ["unverifiable"]
+
+
+def test_feature_without_a_row_is_unverifiable(aion_spec):
+    report = audit([aion_spec], [Claim("标配6个安全气囊。", Locator("c.jsonl", 1, None, "c1"))])
+    assert [(r.verdict, r.severity) for r in report.results] == [("unverifiable", "warning")]
+
+
+def test_every_result_carries_its_locator_and_match(aion_spec):
+    claim = Claim("第一行\n全景天窗带来通透视野", Locator("page.md", 10, 1))
+    report = audit([aion_spec], [claim])
+    (r,) = [r for r in report.results if r.feature == "电动天窗"]
+    assert (r.source, r.line, r.column, r.match) == ("page.md", 11, 1, "全景天窗")

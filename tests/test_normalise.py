@@ -1,0 +1,29 @@
+"""One normal form for copy, aliases and labels; spans map back to the original text."""
+from specaudit.normalise import normalise
+
+
+def test_full_width_and_case():
+    assert normalise("ＡＲ－ＨＵＤ").text == "ar-hud"
+    assert normalise("５０２ｋｍ").text == "502km"
+
+
+def test_traditional_to_simplified():
+    assert normalise("抬頭顯示器僅旗艦版配備").text == "抬头显示器仅旗舰版配备"
+    assert normalise("天窓").text == "天窗"  # a Japanese variant form
+
+
+def test_spaces_inside_cjk_terms_removed_but_kept_between_words():
+    assert normalise("全景天 窗设计").text == "全景天窗设计"
+    assert normalise("glass  roof 很 漂亮").text == "glass roof 很漂亮"
+
+
+def test_offsets_point_at_the_original():
+    original = "Ｐｅｒｆｏｒｍａｎｃｅ：３．６ ｓ"
+    n = normalise(original)
+    i = n.text.index("3.6")
+    s, e = n.original_span(i, i + 3)
+    assert original[s:e] == "３．６"
+    original = "全景天 窗设计"
+    n = normalise(original)
+    s, e = n.original_span(0, 4)
+    assert original[s:e] == "全景天 窗"
