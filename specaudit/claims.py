@@ -11,7 +11,8 @@ Formats (by extension, case-insensitive):
 * ``.html`` / ``.htm``: the text of each block element, ``<img alt>`` and ``title`` attributes
   (``alt``), ``<figcaption>`` (``caption``); ``<meta name="specaudit:channel|model|lang">``.
 * ``.yaml`` / ``.yml``: a caption list (strings, or mappings with ``text``), optionally wrapped
-  in ``{channel:, model:, kind:, lang:, captions: [...]}``.
+  in ``{channel:, model:, kind:, lang:, captions: [...]}``; kind defaults to ``caption``; a
+  caption's ``id`` and other keys go to ``Claim.extra`` (``Locator.record`` is for records).
 
 Every claim carries a Locator that points at the first character of its text in the original
 file (1-based line and column, counted in characters). Records (``.jsonl``/``.csv``) give the

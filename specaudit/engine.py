@@ -20,6 +20,7 @@ from .lexicon import Lexicon, load_lexicon
 from .model import Claim, Finding, Spec
 from .normalise import norm
 from .reading import Assertion, Reading, read_sentence
+from .rules import RuleRunner
 from .sentences import split_sentences
 from .specs import load_specs
 
@@ -32,6 +33,7 @@ class AuditOptions:
     fuzzy_threshold: float = 0.0
     fail_level: str = "error"
     severities: dict = field(default_factory=dict)  # verdict -> severity overrides
+    rule_packs: tuple[str, ...] = ()                # rule pack names or paths
 
 
 class Auditor:
@@ -133,14 +135,17 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
     n_claims = n_sentences = n_mentions = 0
     stream = list(claim_objs)
     iterator = iter_claims(claim_paths) if claim_paths else iter(())
+    rules = RuleRunner(options.rule_packs, auditor.lexicon)
     for claim in _chain(stream, iterator):
         found, s, m = auditor.audit_claim(claim)
         results.extend(found)
+        results.extend(rules.claim(claim, auditor.context_for(claim), found))
         n_claims += 1
         n_sentences += s
         n_mentions += m
         if progress is not None:
             progress(n_claims)
+    results.extend(rules.finish(results))
     results.sort(key=_order)
     return Report(
         version=__version__,
