@@ -34,7 +34,7 @@ import csv
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -232,13 +232,15 @@ def _record_claim(path: str, line: int, fields: dict, where: str) -> Claim | Non
         return None  # an empty text says nothing; nothing to audit
     kind = fields.get("kind")
     kind = _check_kind(kind, path, where) if _opt_str(kind) else "body"
-    extra = tuple(sorted((str(k), str(v)) for k, v in fields.items() if k not in _RECORD_FIELDS))
+    extra = tuple(sorted((str(k), str(v)) for k, v in fields.items()
+                         if k not in _RECORD_FIELDS and k != WAIVER_FIELD))
     return Claim(
         text=text,
         locator=Locator(source=path, line=line, column=None, record=str(rid).strip(), kind=kind,
                         channel=_opt_str(fields.get("channel")), model=_opt_str(fields.get("model"))),
         lang=_opt_str(fields.get("lang")),
         extra=extra,
+        waivers=_field_waivers(fields.get(WAIVER_FIELD)),
     )
 
 
@@ -473,6 +475,7 @@ def _read_md(path: str) -> Iterator[Claim]:
     lines = _lines(_read_text(path))
     d, body = _front_matter(path, lines)
     work = _hide_markdown(lines, body)
+    hidden = list(work)
     found: list[Claim] = []
 
     # Images first: their alt text and title are claims of their own, not part of the body.
@@ -559,7 +562,9 @@ def _read_md(path: str) -> Iterator[Claim]:
     close()
 
     found.sort(key=lambda c: (c.locator.line, c.locator.column))
-    yield from found
+    yield from _attach_waivers(found, [
+        (line, col, w) for line, col, w in _waiver_comments("\n".join(lines))
+        if line - 1 >= body and len(hidden[line - 1]) == len(lines[line - 1])])  # not in a code fence
 
 
 # --------------------------------------------------------------------------- html
@@ -697,7 +702,7 @@ def _read_html(path: str) -> Iterator[Claim]:
         line, col = parser.line_col(pos)
         claims.append(_make(path, value, line, col, d, kind=kind))
     claims.sort(key=lambda c: (c.locator.line, c.locator.column))
-    yield from claims
+    yield from _attach_waivers(claims, _waiver_comments(text))
 
 
 # --------------------------------------------------------------------------- yaml
@@ -786,7 +791,73 @@ def _read_yaml(path: str) -> Iterator[Claim]:
         if value is None or not value.strip():
             continue
         line, col = _scalar_position(node, lines)
-        yield _make(path, value.strip(), line, col, own, extra=extra)
+        claim = _make(path, value.strip(), line, col, own, extra=tuple(e for e in extra if e[0] != WAIVER_FIELD))
+        if isinstance(item, yaml.MappingNode) and WAIVER_FIELD in values:
+            claim = replace(claim, waivers=_field_waivers(_scalar(values[WAIVER_FIELD])))
+        yield claim
+
+
+# --------------------------------------------------------------------------- waivers
+
+WAIVER_FIELD = "specaudit_ignore"
+_WAIVER_COMMENT = re.compile(r"<!--\s*specaudit-ignore\b(?P<body>.*?)-->", re.S | re.I)
+_QUOTES = {'"': '"', "'": "'", "“": "”", "「": "」", "‘": "’"}
+
+
+def parse_waiver(body: str) -> tuple[tuple[str, str], ...]:
+    """``'sunroof, sunshade: "why"'`` -> ``(("sunroof", "why"), ("sunshade", "why"))``.
+
+    The targets are feature ids, spec row labels or rule ids, separated by commas; ``*`` or
+    ``all`` (or none) waives every finding of the claim. The reason follows a colon, quoted or
+    not; a waiver without one is kept with reason "" (the audit reports it, and it waives nothing).
+    """
+    body = " ".join(body.split())
+    if ":" in body or "：" in body:
+        cut = min(i for i in (body.find(":"), body.find("：")) if i >= 0)
+        targets, reason = body[:cut], body[cut + 1:]
+    elif (q := next((i for i, ch in enumerate(body) if ch in _QUOTES), -1)) >= 0:
+        targets, reason = body[:q], body[q:]
+    else:
+        targets, reason = body, ""
+    reason = reason.strip()
+    if len(reason) >= 2 and _QUOTES.get(reason[0]) == reason[-1]:
+        reason = reason[1:-1].strip()
+    names = [t.strip() for t in re.split(r"[,，]", targets) if t.strip()] or ["*"]
+    return tuple(("*" if t.lower() == "all" else t, reason) for t in names)
+
+
+def _field_waivers(value) -> tuple[tuple[str, str], ...]:
+    """The waivers of a ``specaudit_ignore`` record field: a string, or (JSON) a list of them."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ()
+    items = value if isinstance(value, list) else [value]
+    return tuple(w for item in items if str(item).strip() for w in parse_waiver(str(item)))
+
+
+def _waiver_comments(text: str) -> list[tuple[int, int, tuple[tuple[str, str], ...]]]:
+    """(line, column) just after each ``<!-- specaudit-ignore … -->`` comment, with its waivers."""
+    out = []
+    for m in _WAIVER_COMMENT.finditer(text):
+        line = text.count("\n", 0, m.end()) + 1
+        col = m.end() - (text.rfind("\n", 0, m.end()) + 1) + 1
+        out.append((line, col, parse_waiver(m.group("body"))))
+    return out
+
+
+def _attach_waivers(claims: list[Claim], comments) -> list[Claim]:
+    """A waiver comment covers the next claim after it, and the claims starting on that claim's
+    line (an image's alt text and its caption). ``claims`` are sorted by position."""
+    if not comments:
+        return claims
+    claims = list(claims)
+    for line, col, waivers in comments:
+        nxt = next((c for c in claims if (c.locator.line, c.locator.column or 1) >= (line, col)), None)
+        if nxt is None:
+            continue
+        for i, c in enumerate(claims):
+            if c.locator.line == nxt.locator.line and (c.locator.line, c.locator.column or 1) >= (line, col):
+                claims[i] = replace(c, waivers=c.waivers + waivers)
+    return claims
 
 
 _READERS = {

@@ -30,6 +30,7 @@ class SpecContext:
     feature_of_row: dict[str, str] = field(default_factory=dict)
     trims: TrimResolver | None = None
     collisions: list[tuple[str, list[str]]] = field(default_factory=list)
+    value_rows_of: dict[str, str] = field(default_factory=dict)  # equipment feature -> its figures' feature
 
     def feature(self, fid: str) -> Feature | None:
         return self.lexicon.features.get(fid)
@@ -76,7 +77,7 @@ def link_row(row: SpecRow, base: MentionIndex, lexicon: Lexicon) -> str | None:
     dim = _row_dimension(row)
     kind = row.kind
     for form in label_forms(row.feature):
-        for hit in base.scan_exact(form):
+        for hit in base.scan_exact(form, frozenset(range(len(form) + 1))):
             f = lexicon.features.get(hit.feature_id)
             if f is None:
                 continue
@@ -87,8 +88,8 @@ def link_row(row: SpecRow, base: MentionIndex, lexicon: Lexicon) -> str | None:
                 fits = 2
             elif kind is CellKind.TEXT and f.kind == "text":
                 fits = 2
-            elif kind is CellKind.VALUE and f.kind != "value":
-                fits = 0
+            elif (kind is CellKind.VALUE) != (f.kind == "value"):
+                fits = 0  # a row of figures is not an equipment feature, and the other way round
             else:
                 fits = 1
             whole = 1 if hit.end - hit.start == len(form) else 0
@@ -96,11 +97,41 @@ def link_row(row: SpecRow, base: MentionIndex, lexicon: Lexicon) -> str | None:
             if best is None or key > best[0]:
                 best = (key, f.id)
     if best is None:
-        return None
+        return _alias_containing_label(row, base, lexicon)
     (whole, fits, length, _), fid = best
     if fits == 0 and not whole:
         return None
     return fid
+
+
+def _alias_containing_label(row: SpecRow, base: MentionIndex, lexicon: Lexicon) -> str | None:
+    """A short label no alias covers ("Wheels") may still be the head of an alias
+    ("19-inch wheels"): link it to the feature with the shortest such alias of the row's kind."""
+    label = norm(row.feature)
+    if len(label) < 4:
+        return None
+    kind = {CellKind.VALUE: "value", CellKind.TEXT: "text"}.get(row.kind, "availability")
+    pattern = re.compile(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])")
+    best = None
+    for alias, ids in list(base.targets.items()) + list(base.after_number.items()):
+        if label in alias and pattern.search(alias):
+            for fid in ids:
+                f = lexicon.features.get(fid)
+                if f is not None and f.kind == kind and (best is None or len(alias) < best[0]):
+                    best = (len(alias), fid)
+    return best[1] if best else None
+
+
+def _features_in_label(row: SpecRow, base: MentionIndex, lexicon: Lexicon, any_kind: bool = False) -> set[str]:
+    """Lexicon features of the row's kind (or any kind) named anywhere in its label."""
+    kind = {CellKind.VALUE: "value", CellKind.TEXT: "text"}.get(row.kind, "availability")
+    found = set()
+    for form in label_forms(row.feature):
+        for hit in base.scan_nested(form):
+            f = lexicon.features.get(hit.feature_id)
+            if f is not None and (any_kind or f.kind == kind):
+                found.add(f.id)
+    return found
 
 
 def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | None = None,
@@ -110,6 +141,8 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
     rows_by_feature: dict[str, list[SpecRow]] = {}
     feature_of_row: dict[str, str] = {}
     label_alias_owner: dict[str, set[str]] = {}
+    narrower: dict[str, list[SpecRow]] = {}
+    value_rows_of: dict[str, set[str]] = {}
     if spec is not None:
         for row in spec.rows:
             fid = link_row(row, base, lexicon) or f"row:{row.feature}"
@@ -117,6 +150,17 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
             feature_of_row[row.feature] = fid
             for form in label_forms(row.feature):
                 label_alias_owner.setdefault(form, set()).add(fid)
+            for other in _features_in_label(row, base, lexicon) - {fid}:
+                narrower.setdefault(other, []).append(row)
+            if row.kind is CellKind.VALUE:
+                # "对外放电功率" is the figure of 对外放电 (V2L); "Frunk volume" of the frunk
+                for other in _features_in_label(row, base, lexicon, any_kind=True) - {fid}:
+                    value_rows_of.setdefault(other, set()).add(fid)
+        # A feature with no row of its own is judged by the one row that is a kind of it:
+        # "HUD" against "AR-HUD抬头显示", "ACC" against "全速域自适应巡航".
+        for fid, rows in narrower.items():
+            if fid not in rows_by_feature and len(rows) == 1:
+                rows_by_feature[fid] = rows
     merged = {a: set(ids) for a, ids in aliases.items()}
     collisions = []
     for form, owners in label_alias_owner.items():
@@ -132,10 +176,35 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
         merged.setdefault(form, set()).add(fid)
     index = MentionIndex(merged, after, confusable=lexicon.confusable, fuzzy=fuzzy,
                          fuzzy_threshold=fuzzy_threshold)
-    trims = TrimResolver(spec.trims, trim_aliases) if spec is not None else None
-    return SpecContext(spec, lexicon, index, rows_by_feature, feature_of_row, trims, collisions)
+    trims = TrimResolver(spec.trims, trim_aliases, _value_trim_aliases(spec)) if spec is not None else None
+    related = {f: next(iter(ids)) for f, ids in value_rows_of.items() if len(ids) == 1}
+    return SpecContext(spec, lexicon, index, rows_by_feature, feature_of_row, trims, collisions, related)
 
 
 def row_cycle(row: SpecRow) -> str | None:
     label = norm(row.feature)
     return next((c for c in CYCLES if c in label), None)
+
+
+def _value_trim_aliases(spec: Spec) -> dict[str, tuple[set[str], str]]:
+    """Trim names derived from text rows: "四驱版" / "AWD trims" / "dual-motor versions" name the
+    trims whose drivetrain cell says so; the same for battery chemistry and the like."""
+    from .language import language
+
+    out: dict[str, tuple[set[str], str]] = {}
+    groups = language().get("text_values") or []
+    for row in spec.rows:
+        if row.kind is not CellKind.TEXT:
+            continue
+        for group in groups:
+            words = [norm(str(w)) for w in group]
+            trims = {c.trim for c in row.cells if any(w in norm(c.raw) for w in words if len(w) >= 2)}
+            if not trims or len(trims) == len(spec.trims):
+                continue
+            how = f"trims whose {row.feature!r} cell says {group[0]}: {', '.join(t for t in spec.trims if t in trims)}"
+            for w in words:
+                forms = [w + "版", w + "车型", w + "版本"] if any(is_cjk(c) for c in w) else \
+                    [f"{w} trims", f"{w} trim", f"{w} models", f"{w} versions", f"{w} variants", f"{w} cars"]
+                for form in forms:
+                    out[form] = (trims, how)
+    return out

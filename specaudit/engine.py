@@ -7,11 +7,13 @@ contradicted when any statement fails on every trim it speaks of, unqualified ot
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .baseline import claim_waivers, waiver_findings
 from .claims import claim_files, iter_claims
 from .context import SpecContext, build_context
 from .findings import DEFAULT_SEVERITY, Report, SpecSummary
@@ -34,6 +36,9 @@ class AuditOptions:
     fail_level: str = "error"
     severities: dict = field(default_factory=dict)  # verdict -> severity overrides
     rule_packs: tuple[str, ...] = ()                # rule pack names or paths
+    # which spec applies to which copy: (claims glob, spec paths, model) per mapping, the first
+    # matching glob wins; globs and spec paths absolute (Config.mappings() resolves them)
+    mappings: tuple[tuple[str, tuple[str, ...], str | None], ...] = ()
 
 
 class Auditor:
@@ -47,10 +52,15 @@ class Auditor:
                                        fuzzy=options.fuzzy, fuzzy_threshold=options.fuzzy_threshold) for s in specs]
         if not self.contexts:
             self.contexts = [build_context(None, self.lexicon, fuzzy=options.fuzzy)]
+        self._mapped: dict[str, SpecContext | None] = {}  # claim source -> context its mapping picks
 
     def context_for(self, claim: Claim) -> SpecContext:
         if len(self.contexts) == 1:
             return self.contexts[0]
+        if self.options.mappings:
+            mapped = self._mapped_context(claim.locator.source)
+            if mapped is not None:
+                return mapped
         wanted = norm(claim.locator.model or "")
         text = norm(claim.text)
         for ctx in self.contexts:
@@ -63,6 +73,27 @@ class Auditor:
                 return ctx
         return self.contexts[0]
 
+    def _mapped_context(self, source: str) -> SpecContext | None:
+        cache = self._mapped
+        if source not in cache:
+            cache[source] = None
+            path = Path(source).resolve().as_posix()
+            for pattern, spec_paths, model in self.options.mappings:
+                if not glob_match(pattern, path):
+                    continue
+                wanted = {Path(p).resolve() for p in spec_paths}
+                for ctx in self.contexts:
+                    if ctx.spec is None:
+                        continue
+                    src = Path(ctx.spec.source).resolve()
+                    if (wanted and (src in wanted or any(w in src.parents for w in wanted))
+                            and (not model or norm(model) == norm(ctx.spec.model))) \
+                            or (not wanted and model and norm(model) == norm(ctx.spec.model)):
+                        cache[source] = ctx
+                        break
+                break
+        return cache[source]
+
     def readings(self, claim: Claim) -> list[Reading]:
         ctx = self.context_for(claim)
         return [read_sentence(s, ctx) for s in split_sentences(claim)]
@@ -70,7 +101,9 @@ class Auditor:
     def audit_claim(self, claim: Claim) -> tuple[list[Finding], int, int]:
         """Results for one claim, plus its sentence and mention counts."""
         ctx = self.context_for(claim)
-        readings = [read_sentence(s, ctx) for s in split_sentences(claim)]
+        readings: list[Reading] = []
+        for s in split_sentences(claim):
+            readings.append(read_sentence(s, ctx, readings[-1].scope_out if readings else None))
         groups: dict[str, list[tuple[Assertion, Judgement, Reading]]] = {}
         for r in readings:
             for a in r.assertions:
@@ -133,19 +166,25 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
     files = claim_files(claim_paths) if claim_paths else []
     results: list[Finding] = []
     n_claims = n_sentences = n_mentions = 0
+    waivers, waiver_results = [], []
     stream = list(claim_objs)
     iterator = iter_claims(claim_paths) if claim_paths else iter(())
-    rules = RuleRunner(options.rule_packs, auditor.lexicon)
+    rules = RuleRunner(options.rule_packs, auditor.lexicon, severities=options.severities)
     for claim in _chain(stream, iterator):
         found, s, m = auditor.audit_claim(claim)
-        results.extend(found)
-        results.extend(rules.claim(claim, auditor.context_for(claim), found))
+        extra = rules.claim(claim, auditor.context_for(claim), found)
+        results.extend(rules.kept(found))  # a fact rule (dates, lists) may take over a judged row
+        results.extend(extra)
+        if claim.waivers:
+            waiver_results.extend(waiver_findings(claim))  # kept out of the rule packs' view
+            waivers.extend(claim_waivers(claim))
         n_claims += 1
         n_sentences += s
         n_mentions += m
         if progress is not None:
             progress(n_claims)
     results.extend(rules.finish(results))
+    results.extend(waiver_results)
     results.sort(key=_order)
     return Report(
         version=__version__,
@@ -157,7 +196,34 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
         created=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         spec_rows=tuple({"model": s.model, "section": r.section, "feature": r.feature,
                          "cells": {c.trim: c.raw for c in r.cells}} for s in spec_objs for r in s.rows),
+        waivers=tuple(waivers),
     )
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """A POSIX path against a glob: `*` and `?` within a folder, `**` across folders; a
+    pattern without wildcards matches the path itself and everything under it."""
+    if not any(ch in pattern for ch in "*?["):
+        pattern = pattern.rstrip("/")
+        return path == pattern or path.startswith(pattern + "/")
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.fullmatch("".join(out), path) is not None
 
 
 def _chain(first, second):

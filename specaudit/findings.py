@@ -55,6 +55,7 @@ class Report:
     fail_level: str = "error"
     created: str = ""                     # ISO timestamp; the only non-deterministic field
     spec_rows: tuple[dict, ...] = field(default=())  # every spec row: {model, section, feature, cells:{trim: raw}}
+    waivers: tuple = field(default=())    # model.Waiver: inline waivers in the copy, applied by baseline.apply_suppressions
 
     @property
     def findings(self) -> tuple[Finding, ...]:

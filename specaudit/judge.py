@@ -14,10 +14,11 @@ those trims leave the scope.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .context import SpecContext, row_cycle
-from .language import language
+from .language import language, words
 from .model import Availability, CellKind, SpecCell, SpecRow
 from .normalise import norm
 from .reading import Assertion
@@ -45,14 +46,19 @@ def _fmt_cells(cells) -> str:
 
 
 def _pick_row(ctx: SpecContext, a: Assertion) -> SpecRow | None:
+    """The row a statement is about: the one whose label was quoted, else one of the right
+    kind (a figure goes to a row of figures, "has X" to a row of ●/○/-)."""
     rows = ctx.rows_by_feature.get(a.feature_id)
     if not rows:
         return None
-    if len(rows) > 1:
-        for row in rows:
-            if norm(row.feature) == a.hit.alias:
-                return row
-    return rows[0]
+    if len(rows) == 1:
+        return rows[0]
+    for row in rows:
+        if norm(row.feature) == a.hit.alias:
+            return row
+    wanted = CellKind.VALUE if a.polarity in ("value", "unbounded") else \
+        CellKind.TEXT if a.polarity == "text" else CellKind.AVAILABILITY
+    return next((r for r in rows if r.kind is wanted), rows[0])
 
 
 def judge(a: Assertion, ctx: SpecContext) -> Judgement:
@@ -174,11 +180,39 @@ def _text_matches(claimed: str, cell: str) -> bool:
     return gc is not None and gc == gs
 
 
+ITEM_SPLIT = re.compile(r"[、,，/;；]|和|及|与|\band\b")
+
+
+def _items(cell: str) -> list[str]:
+    return [i.strip() for i in ITEM_SPLIT.split(norm(cell)) if i.strip()]
+
+
+def _judge_listed(a: Assertion, row: SpecRow, cells: list[SpecCell]):
+    """The copy names the row ("开票") rather than a value: read the values off the clause.
+    "仅支持广州、上海两地开票" names the listed cities; "全国各地都能开票" claims every city;
+    naming none of the listed values claims some other one."""
+    universal = any(w in a.clause for w in words("universal"))
+    verdicts = []
+    for c in cells:
+        items = _items(c.raw)
+        if universal:
+            verdicts.append(any(w in norm(c.raw) for w in words("universal")))
+        else:
+            named = [i for i in items if i in a.clause]
+            verdicts.append(bool(named))
+    claimed = "anywhere" if universal else a.clause
+    verdict = "supported" if all(verdicts) else "unqualified" if any(verdicts) else "contradicted"
+    return verdict, "text", a.trims, claimed, cells
+
+
 def _judge_text(a: Assertion, row: SpecRow):
     cells = [c for c in _cells(row, a.trims) if c.kind is not CellKind.NOT_APPLICABLE]
     if not cells:
         return "contradicted", "text", a.trims, a.text_value, _cells(row, a.trims)
     hits = [_text_matches(a.text_value or "", c.raw) for c in cells]
+    names_row = a.text_value and a.text_value in norm(row.feature)
+    if not any(hits) and names_row and a.clause and a.polarity != "absent":
+        return _judge_listed(a, row, cells)
     if a.polarity == "absent":
         verdict = "contradicted" if any(hits) else "supported"
     else:

@@ -1,26 +1,37 @@
 """Finding feature mentions: one multi-pattern scan, then a fuzzy pass for typos.
 
 The exact stage is a leftmost-longest Aho-Corasick scan over the normalised sentence (a
-compiled automaton: cost grows with the text, not with the number of aliases). Latin aliases
-must sit on word boundaries, which is checked on the matches only (`\\b` fails beside CJK).
+compiled, character-wise double-array automaton from daachorse, or ahocorasick_rs when
+daachorse is missing; both give the same leftmost-longest matches, and the cost grows with
+the text, not with the number of aliases). Latin aliases must sit on word boundaries, which
+is checked on the matches only (`\\b` fails beside CJK).
 
 The fuzzy stage is pigeonhole filtering: an alias with at most k edits keeps at least one of
-its k+1 pieces intact, so the pieces are found exactly with a second automaton and only those
-candidate windows are verified with an edit distance. A fuzzy hit loses to any exact mention,
-and a window that is as close to a confusable feature's alias is not a mention at all. For
-Chinese, a wrong character that sounds the same (天慕 for 天幕, the usual input-method typo)
-costs half an edit, so it wins over a confusable that differs by a different-sounding one.
+its k+1 pieces intact, so the pieces are found exactly by a second automaton (one compiled
+call per sentence; a sentence without a piece costs nothing more) and only the windows around
+them are verified with rapidfuzz edit distances on the text left and right of the piece. A
+short Chinese alias (3-5 characters) allows one same-sounding character and nothing else, so
+its window is fixed by the piece; for a 3-character alias the middle character's homophones
+are indexed as well. A fuzzy hit loses to any exact mention, and a window that is as close to
+another feature's alias is not a mention at all. For Chinese, a wrong character that sounds the
+same (天慕 for 天幕, the usual input-method typo) costs half an edit, so it wins over a
+confusable that differs by a different-sounding one.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick_rs
-from rapidfuzz.distance import Levenshtein
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from .normalise import is_cjk
+
+try:  # a character-wise double-array automaton: ~2x faster than ahocorasick_rs on CJK text
+    import daachorse as _daachorse
+except ImportError:  # pragma: no cover - a declared dependency; ahocorasick_rs is the fallback
+    _daachorse = None
 
 
 @dataclass(frozen=True)
@@ -35,25 +46,130 @@ class Hit:
     method: str  # exact | fuzzy
 
 
+_new = object.__new__
+
+
+def _hit(feature_id: str, start: int, end: int, alias: str, score: float, method: str) -> Hit:
+    """Hit(...) without the six frozen-dataclass __setattr__ calls (the exact scan's hot path)."""
+    h = _new(Hit)
+    d = h.__dict__
+    d["feature_id"] = feature_id
+    d["start"] = start
+    d["end"] = end
+    d["alias"] = alias
+    d["score"] = score
+    d["method"] = method
+    return h
+
+
+_HAS_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3040-\u30ff]")
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
 def _is_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+    return ch in _WORD
 
 
-def _boundary_ok(text: str, start: int, end: int, alias: str) -> bool:
-    if _is_word(alias[0]) and start > 0 and _is_word(text[start - 1]):
-        return False
-    if _is_word(alias[-1]) and end < len(text) and _is_word(text[end]):
-        # allow a plural: "sunroofs", "heated seats" for "heated seat"
-        rest = text[end:end + 3]
-        for suffix in ("es", "s"):
-            if rest.startswith(suffix) and (len(rest) == len(suffix) or not _is_word(rest[len(suffix)])):
-                return True
-        return False
+def _plural_ok(text: str, end: int) -> bool:
+    # allow a plural: "sunroofs", "heated seats" for "heated seat"
+    rest = text[end:end + 3]
+    for suffix in ("es", "s"):
+        if rest.startswith(suffix) and (len(rest) == len(suffix) or rest[len(suffix)] not in _WORD):
+            return True
+    return False
+
+
+def _left_ok(text: str, start: int, alias: str) -> bool:
+    return not (alias[0] in _WORD and start > 0 and text[start - 1] in _WORD)
+
+
+def _right_ok(text: str, end: int, alias: str) -> bool:
+    if alias[-1] in _WORD and end < len(text) and text[end] in _WORD:
+        return _plural_ok(text, end)
     return True
 
 
-@lru_cache(maxsize=4096)
+def _boundary_ok(text: str, start: int, end: int, alias: str) -> bool:
+    return _left_ok(text, start, alias) and _right_ok(text, end, alias)
+
+
+# -- automata ---------------------------------------------------------------------------------
+
+def _leftmost_longest(patterns: list[str]):
+    """text -> [(start, end, pattern index)], leftmost-longest, non-overlapping."""
+    if _daachorse is not None:
+        return _daachorse.CharwiseDoubleArrayAhoCorasick(
+            patterns, match_kind=_daachorse.MATCH_KIND_LEFTMOST_LONGEST).find
+    import ahocorasick_rs
+
+    ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return lambda text: [(s, e, i) for i, s, e in ac.find_matches_as_indexes(text)]
+
+
+def _overlapping(patterns: list[str]):
+    """text -> every occurrence of every pattern, [(start, end, pattern index)]."""
+    if _daachorse is not None:
+        return _daachorse.CharwiseDoubleArrayAhoCorasick(patterns).find_overlapping
+    import ahocorasick_rs
+
+    ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+    return lambda text: [(s, e, i) for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)]
+
+
+# -- sounds -----------------------------------------------------------------------------------
+
+_TONES = str.maketrans({"ā": "a", "á": "a", "ǎ": "a", "à": "a", "ē": "e", "é": "e", "ě": "e", "è": "e",
+                        "ī": "i", "í": "i", "ǐ": "i", "ì": "i", "ō": "o", "ó": "o", "ǒ": "o", "ò": "o",
+                        "ū": "u", "ú": "u", "ǔ": "u", "ù": "u", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v",
+                        "ü": "v", "ḿ": "m", "ń": "n", "ň": "n", "ǹ": "n", "ê": "e", "ế": "e", "ề": "e",
+                        "\u0304": None, "\u0301": None, "\u030c": None, "\u0300": None})
+
+
+@lru_cache(maxsize=1)
+def _sound_table() -> dict[str, str]:
+    """Every Chinese character -> its first reading without tone (pypinyin's table, read once)."""
+    return {chr(cp): v.split(",", 1)[0].translate(_TONES) for cp, v in _pinyin_dict().items()}
+
+
+def _pinyin_dict() -> dict[int, str]:
+    # pypinyin's character table alone: importing the package also loads its phrase
+    # dictionary and trains a segmenter (~0.3 s per process), which a character lookup does not need
+    import importlib.util
+    import os
+
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        path = os.path.join(list(spec.submodule_search_locations)[0], "pinyin_dict.py")
+        module_spec = importlib.util.spec_from_file_location("_specaudit_pinyin_dict", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        return module.pinyin_dict
+    except Exception:  # pragma: no cover - a different pypinyin layout: the ordinary import
+        try:
+            from pypinyin.pinyin_dict import pinyin_dict
+        except ImportError:
+            return {}
+        return pinyin_dict
+
+
+@lru_cache(maxsize=1)
+def _common_homophones() -> dict[str, tuple[str, ...]]:
+    """reading -> the common characters (GB2312) that have it: the ones an input method offers."""
+    out: dict[str, list[str]] = {}
+    for ch, sound in _sound_table().items():
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        out.setdefault(sound, []).append(ch)
+    return {s: tuple(sorted(chars)) for s, chars in out.items()}
+
+
+@lru_cache(maxsize=8192)
 def _pinyin(ch: str) -> str:
+    sound = _sound_table().get(ch)
+    if sound is not None:
+        return sound
     try:
         from pypinyin import lazy_pinyin
     except ImportError:  # pragma: no cover - pypinyin is a declared dependency
@@ -61,25 +177,128 @@ def _pinyin(ch: str) -> str:
     return lazy_pinyin(ch)[0]
 
 
+def _same_sound(a: str, b: str) -> bool:
+    return is_cjk(a) and is_cjk(b) and _pinyin(a) == _pinyin(b)
+
+
+def _substitution_cost(alias: str, window: str) -> float:
+    """Equal lengths: 1 per differing character, 0.5 when both are Chinese and sound the same."""
+    cost = 0.0
+    for a, b in zip(alias, window):
+        if a != b:
+            cost += 0.5 if _same_sound(a, b) else 1.0
+    return cost
+
+
 def _edit_cost(alias: str, window: str) -> float:
     """Levenshtein distance where a same-sounding Chinese character costs half an edit."""
-    if len(alias) == len(window):
-        cost = 0.0
-        for a, b in zip(alias, window):
-            if a != b:
-                cost += 0.5 if is_cjk(a) and is_cjk(b) and _pinyin(a) == _pinyin(b) else 1.0
-        return cost
-    return float(Levenshtein.distance(alias, window))
+    d = float(Levenshtein.distance(alias, window))
+    if len(alias) == len(window) and d > 0:
+        return min(d, _substitution_cost(alias, window))
+    return d
 
 
 def max_edits(alias: str) -> float:
     """How far a typo may stray: none for short aliases, more for long ones."""
     letters = alias.replace(" ", "")
+    if any(c.isdigit() for c in letters):
+        return 0.0  # "800V" is not "1000V": figures inside names are never approximate
     if any(is_cjk(c) for c in letters):
         n = len(letters)
         return 0.0 if n < 3 else 0.5 if n < 6 else 1.0
     n = len(letters)
-    return 0.0 if n < 5 else 1.0 if n < 10 else 2.0
+    # an edit in a short English word makes another word ("width" -> "with")
+    return 0.0 if n < 6 else 1.0 if n < 12 else 2.0
+
+
+def plausible_typo(alias: str, window: str) -> bool:
+    """A fuzzy window must look like a slip on the alias, not like other words: the same script,
+    and for a phrase the same first and last word stems ("available now" is not "available on")."""
+    if alias.isascii() != window.isascii():
+        return False
+    words_a, words_w = alias.split(), window.split()
+    if len(words_a) >= 2:
+        if len(words_w) < 2:
+            return False
+        if words_a[0][:2] != words_w[0][:2] or words_a[-1][:2] != words_w[-1][:2]:
+            return False
+    return True
+
+
+_distance = Levenshtein.distance
+_hamming = Hamming.distance
+
+
+def _overlaps(start: int, end: int, spans) -> bool:
+    for s, e in spans:
+        if start < e and s < end:
+            return True
+    return False
+
+
+def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_text: int,
+            pstart: int, pend: int, offset: int) -> tuple[int, int, float]:
+    """The best window around an intact piece of `alias` found at text[pstart:pend]: the alias's
+    parts left and right of the piece are aligned with the text next to it independently (each
+    window end within K of where no edit would put it; a window neither starts nor ends with a
+    space, and a Latin end sits on a word boundary). (-1, -1, 0) when no window is within K.
+
+    Moving a window end by d changes the distance by at most d, so one distance at the
+    unshifted end, more than twice the budget, rejects the piece at once (most do)."""
+    n_left = offset
+    n_right = len(alias) - offset - (pend - pstart)
+    if n_left == 0:
+        s, cost_l = pstart, 0
+    else:
+        left = alias[:n_left]
+        base = pstart - n_left
+        if base >= 0 and _distance(left, text[base:pstart], score_cutoff=2 * K) > 2 * K:
+            return -1, -1, 0.0
+        s, cost_l = -1, K + 1
+        for st in range(max(0, base - K), min(pstart - 1, base + K) + 1):
+            if text[st] == " " or (word_start and st and text[st - 1] in _WORD):
+                continue
+            c = _distance(left, text[st:pstart], score_cutoff=K)
+            if c < cost_l or (c == cost_l and abs(st - base) < abs(s - base)):
+                s, cost_l = st, c
+        if cost_l > K:
+            return -1, -1, 0.0
+    budget = K - cost_l
+    if n_right == 0:
+        if word_end and pend < n_text and text[pend] in _WORD and not _plural_ok(text, pend):
+            return -1, -1, 0.0
+        e, cost_r = pend, 0
+    else:
+        right = alias[len(alias) - n_right:]
+        base = pend + n_right
+        if base <= n_text and _distance(right, text[pend:base], score_cutoff=2 * budget) > 2 * budget:
+            return -1, -1, 0.0
+        e, cost_r = -1, budget + 1
+        for en in range(max(pend + 1, base - budget), min(n_text, base + budget) + 1):
+            if text[en - 1] == " " or (word_end and en < n_text and text[en] in _WORD and not _plural_ok(text, en)):
+                continue
+            c = _distance(right, text[pend:en], score_cutoff=budget)
+            if c < cost_r or (c == cost_r and abs(en - base) < abs(e - base)):
+                e, cost_r = en, c
+        if cost_r > budget:
+            return -1, -1, 0.0
+    cost = float(cost_l + cost_r)
+    if cost == 0:
+        return -1, -1, 0.0  # the alias itself: the exact stage has decided about it
+    if e - s == len(alias) and cost >= 1:
+        cost = min(cost, _substitution_cost(alias, text[s:e]))
+    return s, e, cost
+
+
+_FORWARD = re.compile(r"\s*(?:和|与|及|、|/|\+|＋|&|以及)\s*(?P<chunk>[\u3400-\u9fff]{1,6})")
+_BACKWARD = re.compile(r"(?P<word>[a-z][a-z\-]{2,})\s*(?:,\s*|\s+and\s+|\s*&\s*|\s*/\s*)(?:[a-z][a-z\-]+\s*(?:,\s*|\s+and\s+))?$")
+
+# piece kinds of the fuzzy automaton
+_SUBST = 0   # half of a short Chinese alias: one same-sounding substitution, window fixed
+_VARIANT = 4  # a short Chinese alias with one character replaced by a common homophone
+_EDITS = 1   # a pigeonhole piece of an alias that allows k >= 1 edits
+_PREFIX = 2  # ... that starts the alias, which must start a word: the text before it decides
+_SUFFIX = 3  # ... that ends the alias, which must end a word: the text after it decides
 
 
 class MentionIndex:
@@ -92,108 +311,199 @@ class MentionIndex:
             a: tuple(sorted(ids)) for a, ids in (after_number or {}).items() if a and a not in self.targets}
         self.confusable = confusable
         self.fuzzy_threshold = fuzzy_threshold
-        patterns = sorted(set(self.targets) | set(self.after_number))
+        patterns = sorted(self.targets.keys() | self.after_number.keys())
         self.patterns = patterns
-        self._ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if patterns else None
+        targets, after = self.targets, self.after_number
+        # per pattern: alias, feature ids (None: after-number only), needs a word boundary left/right
+        self._meta = [(a, targets.get(a), a[0] in _WORD, a[-1] in _WORD, after.get(a)) for a in patterns]
+        self._find = _leftmost_longest(patterns) if patterns else None
         self._pieces = None
+        self._find_pieces = None
         if fuzzy:
             self._build_fuzzy()
 
     # -- exact -------------------------------------------------------------------------------
+    def scan_nested(self, text: str) -> list[Hit]:
+        """Every alias occurrence, nested ones included ("自适应巡航" inside "全速域自适应巡航");
+        for reading spec labels, not copy (built on first use)."""
+        if not self.patterns:
+            return []
+        if getattr(self, "_nested_ac", None) is None:
+            import ahocorasick_rs
+
+            self._nested_ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+        hits = []
+        for idx, start, end in self._nested_ac.find_matches_as_indexes(text, overlapping=True):
+            alias = self.patterns[idx]
+            if _boundary_ok(text, start, end, alias):
+                for fid in self.targets.get(alias) or self.after_number.get(alias, ()):
+                    hits.append(Hit(fid, start, end, alias, 100.0, "exact"))
+        return hits
+
     def scan_exact(self, text: str, number_ends: frozenset[int] = frozenset()) -> list[Hit]:
-        if self._ac is None:
+        find = self._find
+        if find is None:
+            return []
+        matches = find(text)
+        if not matches:
             return []
         hits: list[Hit] = []
-        for idx, start, end in self._ac.find_matches_as_indexes(text):
-            alias = self.patterns[idx]
-            if not _boundary_ok(text, start, end, alias):
+        meta = self._meta
+        n = len(text)
+        for start, end, idx in matches:
+            alias, ids, left, right, after = meta[idx]
+            if left and start and text[start - 1] in _WORD:
                 continue
-            ids = self.targets.get(alias)
+            if right and end < n and text[end] in _WORD and not _plural_ok(text, end):
+                continue
             if ids is None:  # an after-number alias: "4,790 mm long", "14-speaker"
                 j = start
                 while j > 0 and text[j - 1] in " -":
                     j -= 1
                 if j not in number_ends:
                     continue
-                ids = self.after_number[alias]
+                ids = after
             for fid in ids:
-                hits.append(Hit(fid, start, end, alias, 100.0, "exact"))
+                hits.append(_hit(fid, start, end, alias, 100.0, "exact"))
         return hits
 
     # -- fuzzy -------------------------------------------------------------------------------
     def _build_fuzzy(self) -> None:
-        pieces: dict[str, list[tuple[str, int]]] = {}
+        pieces: dict[str, list[tuple[int, int, int]]] = {}  # piece -> [(alias index, offset, kind)]
+        aliases: list[tuple[str, float, int, bool, bool]] = []  # (alias, k, whole edits, word start, word end)
+        homophones = None
         for alias in self.targets:
             k = max_edits(alias)
             if k <= 0:
                 continue
-            n_pieces = int(k) + 1 if k >= 1 else 2
-            size = max(1, len(alias) // n_pieces)
+            ai = len(aliases)
+            aliases.append((alias, k, int(k), alias[0] in _WORD, alias[-1] in _WORD))
+            n = len(alias)
+            if k < 1:
+                # 3-5 letters with Chinese: one same-sounding character and nothing else
+                cjk = [i for i, c in enumerate(alias) if is_cjk(c)]
+                if len(cjk) >= 4:  # two halves of two or more characters: one stays intact
+                    cut = cjk[len(cjk) // 2]
+                    pieces.setdefault(alias[:cut], []).append((ai, 0, _SUBST))
+                    pieces.setdefault(alias[cut:], []).append((ai, cut, _SUBST))
+                    continue
+                # fewer: the typos themselves, with the common characters that sound the same
+                if homophones is None:
+                    homophones = _common_homophones()
+                for i in cjk:
+                    for h in homophones.get(_pinyin(alias[i]), ()):
+                        if h != alias[i]:
+                            pieces.setdefault(alias[:i] + h + alias[i + 1:], []).append((ai, 0, _VARIANT))
+                continue
+            n_pieces = int(k) + 1
+            size, extra = divmod(n, n_pieces)
+            lo = 0
             for i in range(n_pieces):
-                lo = i * size
-                hi = len(alias) if i == n_pieces - 1 else lo + size
+                # the longer pieces last: endings (-ing, -ed, -er) are the common part of a word
+                hi = lo + size + (1 if i >= n_pieces - extra else 0)
                 piece = alias[lo:hi]
                 if len(piece.strip()) >= 2:
-                    pieces.setdefault(piece, []).append((alias, lo))
+                    kind = _EDITS
+                    if lo == 0 and alias[0] in _WORD:
+                        kind = _PREFIX
+                    elif hi == n and alias[-1] in _WORD:
+                        kind = _SUFFIX
+                    pieces.setdefault(piece, []).append((ai, lo, kind))
+                lo = hi
+        self._aliases = aliases
         self._piece_list = sorted(pieces)
-        self._pieces = pieces
-        self._piece_ac = ahocorasick_rs.AhoCorasick(self._piece_list, matchkind=ahocorasick_rs.MatchKind.Standard) if pieces else None
+        self._pieces = [pieces[p] for p in self._piece_list]
+        self._find_pieces = _overlapping(self._piece_list) if pieces else None
 
     def scan_fuzzy(self, text: str, covered: list[tuple[int, int]]) -> list[Hit]:
-        if not self._pieces or self._piece_ac is None:
+        find = self._find_pieces
+        if find is None:
             return []
-        seen: set[tuple[str, int]] = set()
-        candidates: dict[tuple[int, int], list[tuple[float, str, str]]] = {}
-        for idx, pstart, _pend in self._piece_ac.find_matches_as_indexes(text, overlapping=True):
-            for alias, offset in self._pieces[self._piece_list[idx]]:
-                anchor = pstart - offset
-                if (alias, anchor) in seen:
+        found = find(text)
+        if not found:
+            return []
+        n_text = len(text)
+        aliases = self._aliases
+        piece_info = self._pieces
+        seen: set[tuple[int, int]] = set()
+        candidates: dict[tuple[int, int], list[tuple[float, int]]] = {}
+        if covered:
+            cov_lo = min(cs for cs, _ in covered)
+            cov_hi = max(ce for _, ce in covered)
+        else:
+            cov_lo = cov_hi = -1
+        for pstart, pend, pi in found:
+            if pstart < cov_hi and cov_lo < pend and _overlaps(pstart, pend, covered):
+                continue  # inside an exact mention: any window around it would overlap it
+            for ai, offset, kind in piece_info[pi]:
+                if kind == _PREFIX:
+                    if pstart and text[pstart - 1] in _WORD:
+                        continue  # the alias would start inside a word
+                elif kind == _SUFFIX:
+                    if pend < n_text and text[pend] in _WORD and not _plural_ok(text, pend):
+                        continue  # the alias would end inside a word
+                key = (ai, pstart - offset)
+                if key in seen:
                     continue
-                seen.add((alias, anchor))
-                k = max_edits(alias)
-                slack = int(k + 0.5) or 1
-                lo, hi = max(0, anchor - slack), min(len(text), anchor + len(alias) + slack)
-                best = self._best_window(alias, text, lo, hi, k)
-                if best is None:
-                    continue
-                s, e, cost = best
-                if any(s < ce and cs < e for cs, ce in covered):
-                    continue
-                candidates.setdefault((s, e), []).append((cost, alias, text[s:e]))
-        return self._resolve(candidates)
+                seen.add(key)
+                alias, k, K, word_start, word_end = aliases[ai]
+                if kind == _VARIANT:  # the whole alias with one same-sounding character
+                    s, e, cost = pstart, pend, 0.5
+                    if (word_start and s and text[s - 1] in _WORD) or (
+                            word_end and e < n_text and text[e] in _WORD and not _plural_ok(text, e)):
+                        continue
+                elif kind == _SUBST:  # exactly one character differs, and it sounds the same
+                    s = pstart - offset
+                    e = s + len(alias)
+                    if s < 0 or e > n_text:
+                        continue
+                    window = text[s:e]
+                    if _hamming(alias, window, score_cutoff=1) != 1:
+                        continue
+                    i = 0
+                    while alias[i] == window[i]:
+                        i += 1
+                    if not _same_sound(alias[i], window[i]) or not _boundary_ok(text, s, e, alias):
+                        continue
+                    cost = 0.5
+                else:
+                    s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, pstart, pend, offset)
+                    if s < 0 or (s < cov_hi and cov_lo < e and _overlaps(s, e, covered)):
+                        continue
+                candidates.setdefault((s, e), []).append((cost, ai))
+        if not candidates:
+            return []
+        return self._resolve(text, candidates)
 
-    def _best_window(self, alias: str, text: str, lo: int, hi: int, k: float):
-        best = None
-        n = len(alias)
-        for s in range(lo, hi):
-            for e in range(max(s + 1, s + n - int(k) - 1), min(hi, s + n + int(k) + 1) + 1):
-                window = text[s:e]
-                if window == alias or window.strip() != window:
-                    continue
-                cost = _edit_cost(alias, window)
-                if cost > k or cost == 0:
-                    continue
-                if not _boundary_ok(text, s, e, alias):
-                    continue
-                if best is None or cost < best[2]:
-                    best = (s, e, cost)
-        return best
-
-    def _resolve(self, candidates) -> list[Hit]:
+    def _resolve(self, text: str, candidates) -> list[Hit]:
         """Keep each window's closest alias, unless a different feature is as close."""
+        aliases = self._aliases
+        targets = self.targets
         hits: list[Hit] = []
+        others = {ai for options in candidates.values() for _, ai in options}
         for (s, e), options in sorted(candidates.items()):
             options.sort()
-            cost, alias, window = options[0]
-            ids = set(self.targets[alias])
-            rivals = [o for o in options[1:] if o[0] == cost and set(self.targets[o[1]]) != ids]
-            if rivals:
-                continue  # as close to another feature: ambiguous, not a mention
+            cost, ai = options[0]
+            alias = aliases[ai][0]
+            window = text[s:e]
+            ids = targets[alias]
+            rival = False
+            for bi in others:
+                if bi == ai:
+                    continue
+                other = aliases[bi][0]
+                if targets[other] != ids and abs(len(other) - len(window)) <= cost and _edit_cost(other, window) <= cost:
+                    rival = True  # as close to another feature: ambiguous, not a mention
+                    break
+            if rival or not plausible_typo(alias, window):
+                continue
             score = fuzz.ratio(alias, window)
             if score < self.fuzzy_threshold:
                 continue
-            for fid in sorted(ids):
-                hits.append(Hit(fid, s, e, alias, float(score), "fuzzy"))
+            for fid in ids:
+                hits.append(_hit(fid, s, e, alias, float(score), "fuzzy"))
+        if len(hits) <= 1:
+            return hits
         # overlapping fuzzy windows: keep the best-scoring, earliest
         hits.sort(key=lambda h: (-h.score, h.start))
         kept: list[Hit] = []
@@ -202,8 +512,66 @@ class MentionIndex:
                 kept.append(h)
         return sorted(kept, key=lambda h: (h.start, h.end, h.feature_id))
 
+    # -- coordination ------------------------------------------------------------------------
+    def expand_coordination(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """Features named by ellipsis: "座椅加热和通风" names 座椅通风 too, "heated and
+        ventilated front seats" names heated front seats. Only spans next to a found alias,
+        joined by a connector, are tried, and only forms that are aliases themselves count."""
+        found: list[Hit] = []
+        if not hits:
+            return found
+        taken = [(h.start, h.end) for h in hits]
+        for h in hits:
+            a = h.alias
+            m = _FORWARD.match(text, h.end) if _HAS_CJK.search(a) else None
+            if m:
+                chunk = m.group("chunk")
+                for k in range(len(a) - 1, 0, -1):
+                    hit = self._first_alias(a[:k], chunk, m.start("chunk"), prefix=True)
+                    if hit and hit.feature_id != h.feature_id and not any(hit.start < e and s < hit.end for s, e in taken):
+                        found.append(hit)
+                        taken.append((hit.start, hit.end))
+                        break
+            b = _BACKWARD.search(text, 0, h.start) if " " in a else None
+            if b:
+                word = b.group("word")
+                for k in range(1, len(a)):
+                    if a[k] != " ":
+                        continue
+                    cand = word + a[k:]
+                    ids = self.targets.get(cand)
+                    if ids and h.feature_id not in ids:
+                        ws = b.start("word")
+                        if not any(ws < e and s < ws + len(word) for s, e in taken):
+                            for fid in ids:
+                                found.append(Hit(fid, ws, ws + len(word), cand, 100.0, "exact"))
+                            taken.append((ws, ws + len(word)))
+                        break
+        return found
+
+    def _first_alias(self, head: str, chunk: str, chunk_start: int, prefix: bool) -> Hit | None:
+        for m in range(len(chunk), 0, -1):
+            cand = head + chunk[:m]
+            ids = self.targets.get(cand)
+            if ids:
+                fid = ids[0]
+                return Hit(fid, chunk_start, chunk_start + m, cand, 100.0, "exact")
+        return None
+
     def scan(self, text: str, number_ends: frozenset[int] = frozenset()) -> list[Hit]:
         exact = self.scan_exact(text, number_ends)
-        covered = [(h.start, h.end) for h in exact]
-        fuzzy = self.scan_fuzzy(text, covered) if self._pieces else []
-        return sorted(exact + fuzzy, key=lambda h: (h.start, h.end, h.feature_id))
+        if exact:
+            more = self.expand_coordination(text, exact)
+            while more:  # "座椅按摩+通风+加热": each expansion may continue the chain
+                exact = sorted(exact + more, key=_order)
+                more = [h for h in self.expand_coordination(text, more)
+                        if not any(h.start < e.end and e.start < h.end for e in exact)]
+        # (exact hits come sorted: leftmost-longest matches do not overlap, ids are sorted)
+        fuzzy = self.scan_fuzzy(text, [(h.start, h.end) for h in exact]) if self._find_pieces is not None else None
+        if not fuzzy:
+            return exact
+        return sorted(exact + fuzzy, key=_order)
+
+
+def _order(h: Hit):
+    return (h.start, h.end, h.feature_id)

@@ -102,6 +102,21 @@ class Claim:
     locator: Locator
     lang: str | None = None
     extra: tuple[tuple[str, str], ...] = ()  # other record fields, kept for reports
+    # inline waivers, (target, reason): target a feature id, spec row label, rule id or "*";
+    # from a `<!-- specaudit-ignore x: "why" -->` comment before the claim or a `specaudit_ignore` field
+    waivers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An inline waiver as the Report keeps it: which findings it covers, and why."""
+
+    source: str
+    line: int | None            # the claim's first line
+    last_line: int | None       # the claim's last line
+    record: str | None
+    target: str                 # feature id, spec row label, rule id, or "*"
+    reason: str                 # "" when none was given (then it suppresses nothing)
 
 
 @dataclass(frozen=True)
@@ -152,6 +167,7 @@ class Finding:
     kind: str | None = None
     spec_cells: tuple[tuple[str, str], ...] = field(default=())  # (trim, raw cell) pairs
     suppressed: str | None = None  # reason, when a baseline or waiver suppresses it
+    rationale: str | None = None   # why the rule exists, for rule-pack findings (reports show it)
 
     def as_dict(self) -> dict:
         return {
@@ -177,4 +193,5 @@ class Finding:
             "kind": self.kind,
             "spec_cells": {t: raw for t, raw in self.spec_cells},
             "suppressed": self.suppressed,
+            **({"rationale": self.rationale} if self.rationale else {}),
         }

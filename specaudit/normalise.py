@@ -8,6 +8,7 @@ normal form is reported at its place in the text the user wrote.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,32 +58,122 @@ def _t2s_convert(text: str) -> str:
     return _t2s().convert(text)
 
 
+# Fast paths: most copy is already NFKC, has no full-width punctuation, no variant forms and
+# single spaces only; each step below runs only when a C-level check says it would change
+# something, so a plain sentence costs a few regex searches and no Python loop per character.
+_CJK_CLASS = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3040-\u30ff"
+_HAS_CJK = re.compile(f"[{_CJK_CLASS}]")
+_HAS_PUNCT = re.compile("[" + re.escape("".join(chr(c) for c in PUNCT)) + "]")
+_HAS_VARIANT = re.compile("[" + "".join(chr(c) for c, v in VARIANTS.items() if chr(c) != v) + "]")
+# whitespace that _squeeze_spaces would change: anything but one plain space between two
+# characters that are not both CJK (three searches: an alternation with look-arounds is slow)
+_ODD_SPACE = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x3001) if chr(c).isspace() and c != 32) + "]")
+_CJK_SPACE_CJK = re.compile(f" (?<=[{_CJK_CLASS}] )(?=[{_CJK_CLASS}])")
+
+
+def _squeezes(s: str, cjk: bool) -> bool:
+    return (s[0] == " " or s[-1] == " " or "  " in s or _ODD_SPACE.search(s) is not None
+            or (cjk and _CJK_SPACE_CJK.search(s) is not None))
+
+
+_IDENTITY: list[tuple[int, ...]] = []
+_new = object.__new__
+
+
+def _char_class(cps) -> str:
+    ranges: list[list[int]] = []
+    for cp in sorted(cps):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+@lru_cache(maxsize=1)
+def _nfkc_tables() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """NFKC char by char, without a Python loop over the text: `multi` finds the chars whose
+    NFKC is not exactly one char (㎞ -> km; those need the offset map) and everything outside
+    the BMP; `single` finds the chars that NFKC replaces by one other char (full-width
+    punctuation, digits and letters), which `table` maps."""
+    table: dict[str, str] = {}
+    multi: list[int] = []
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        if unicodedata.is_normalized("NFKC", c):
+            continue
+        n = unicodedata.normalize("NFKC", c)
+        if len(n) == 1:
+            table[c] = n
+        elif n != c:
+            multi.append(cp)
+    multi_re = re.compile(f"[{_char_class(multi)}\\U00010000-\\U0010ffff]")
+    single_re = re.compile(f"[{_char_class(ord(c) for c in table)}]")
+    return multi_re, single_re, table
+
+
+def _identity(n: int) -> tuple[int, ...]:
+    """offsets for a text whose normal form has the same length: 0..n (shared, immutable)."""
+    if n < 512:
+        while len(_IDENTITY) <= n:
+            _IDENTITY.append(tuple(range(len(_IDENTITY) + 1)))
+        return _IDENTITY[n]
+    return tuple(range(n + 1))
+
+
+def _make(text: str, offsets: tuple[int, ...]) -> "Normalised":
+    obj = _new(Normalised)  # a frozen dataclass built without its per-field __setattr__ calls
+    d = obj.__dict__
+    d["text"] = text
+    d["offsets"] = offsets
+    return obj
+
+
 def normalise(text: str) -> Normalised:
-    offsets = list(range(len(text)))
     if text.isascii():
         s = text.lower()
-    else:
-        s = text
-        if not unicodedata.is_normalized("NFKC", s):
-            s, offsets = _per_char(s, offsets, lambda c: unicodedata.normalize("NFKC", c))
-        folded = s.casefold()
-        if len(folded) == len(s):
-            s = folded
+        if " " not in s and "\t" not in s and "\n" not in s or not _squeezes(s, False):
+            return _make(s, _identity(len(s)))
+        return _normalise_slow(text, s, list(range(len(text))))
+    s = text
+    offsets = None
+    if not unicodedata.is_normalized("NFKC", s):
+        multi, single, table = _nfkc_tables()
+        if multi.search(s) is None:  # every char maps to one char: replace each kind once
+            for c in set(single.findall(s)):
+                s = s.replace(c, table[c])
         else:
-            s, offsets = _per_char(s, offsets, str.casefold)
+            s, offsets = _per_char(s, list(range(len(text))), lambda c: unicodedata.normalize("NFKC", c))
+    folded = s.casefold()
+    if len(folded) == len(s):
+        s = folded
+    else:
+        s, offsets = _per_char(s, offsets or list(range(len(text))), str.casefold)
+    if _HAS_PUNCT.search(s) is not None:
         s = s.translate(PUNCT)
-        if any(is_cjk(c) for c in s):
+    cjk = _HAS_CJK.search(s) is not None
+    if cjk:
+        if _HAS_VARIANT.search(s) is not None:
             s = s.translate(VARIANTS)
-            converted = _t2s_convert(s)
-            if len(converted) == len(s):
-                s = converted
-            else:  # a phrase conversion changed the length: convert char by char instead
-                s, offsets = _per_char(s, offsets, lambda c: _t2s_convert(c) if is_cjk(c) else c)
+        converted = _t2s_convert(s)
+        if len(converted) == len(s):
+            s = converted
+        else:  # a phrase conversion changed the length: convert char by char instead
+            s, offsets = _per_char(s, offsets or list(range(len(text))), lambda c: _t2s_convert(c) if is_cjk(c) else c)
+    if offsets is None and (" " not in s and "\t" not in s and "\n" not in s and "\u3000" not in s
+                            or not _squeezes(s, cjk)):
+        return _make(s, _identity(len(s)))
+    return _normalise_slow(text, s, offsets if offsets is not None else list(range(len(text))))
+
+
+def _normalise_slow(text: str, s: str, offsets: list[int]) -> Normalised:
     s, offsets = _squeeze_spaces(s, offsets)
     offsets.append(offsets[-1] + 1 if offsets else 0)
     if len(text) and offsets[-1] > len(text):
         offsets[-1] = len(text)
-    return Normalised(s, tuple(offsets))
+    return _make(s, tuple(offsets))
 
 
 def _squeeze_spaces(s: str, offsets: list[int]) -> tuple[str, list[int]]:

@@ -17,7 +17,7 @@ A clause that names trims and a cue but no feature continues the features before
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .context import CYCLES, SpecContext
 from .language import Cue, find_cues
@@ -27,7 +27,8 @@ from .normalise import Normalised, normalise
 from .trims import TrimRef
 from .units import Quantity, find_quantities
 
-CLAUSE_BREAK = re.compile(r"[，,；;：:。！!？?\n()（）|｜]|(?<![a-z])(?:but|however|whereas)(?![a-z])|但是|但|不过|就是|而是")
+DEFAULT_SCOPE = "no trim named: every trim"
+CLAUSE_BREAK = re.compile(r"[，；;：:。！!？?\n|｜]|,(?!\d{3}(?!\d))|(?<![a-z])(?:but|however|whereas)(?![a-z])|但是|但|不过|就是|而是")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Assertion:
     only: bool = False
     all_trims: bool = False           # "全系可选装": every trim in scope must offer it
     cycle: str | None = None          # CLTC / WLTP / EPA named in the clause
+    clause: str = ""                  # the normalised clause, for text rows read off the wording
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Reading:
     cues: list[Cue]
     assertions: list[Assertion] = field(default_factory=list)
     question: bool = False
+    scope_out: tuple[tuple[str, ...], str] | None = None  # a scope-only sentence sets the next one's scope
 
 
 def _clauses(text: str) -> list[Clause]:
@@ -84,7 +87,10 @@ def _overlaps(a_start: int, a_end: int, spans) -> bool:
     return any(a_start < e and s < a_end for s, e in spans)
 
 
-def read_sentence(sentence: Sentence, ctx: SpecContext) -> Reading:
+def read_sentence(sentence: Sentence, ctx: SpecContext,
+                  scope_in: tuple[tuple[str, ...], str] | None = None) -> Reading:
+    """Read one sentence; `scope_in` is the scope a previous scope-only sentence set
+    ("Took delivery of my LR AWD. Love the glass roof…")."""
     n = normalise(sentence.text)
     text = n.text
     quantities = find_quantities(text)
@@ -96,13 +102,21 @@ def read_sentence(sentence: Sentence, ctx: SpecContext) -> Reading:
     hits = [h for h in hits if not _inside(h.start, h.end, trim_spans)]
     trim_refs = [r for r in trim_refs if not any(h.start <= r.start and r.end <= h.end and (h.end - h.start) > (r.end - r.start) for h in hits)]
     feature_spans = [(h.start, h.end) for h in hits if h.alias not in ctx.index.after_number]
-    quantities = [q for q in quantities if not _overlaps(q.start, q.end, feature_spans) and not _overlaps(q.start, q.end, [(r.start, r.end) for r in trim_refs])]
+    # a figure inside a feature's name ("0-100 km/h", "360度全景影像") or a trim name is not a claim
+    quantities = [q for q in quantities if not _inside(q.start, q.end, feature_spans)
+                  and not _overlaps(q.start, q.end, [(r.start, r.end) for r in trim_refs])
+                  and not any(s <= q.start < e and q.end - q.start <= (e - s) for s, e in feature_spans)]
     cue_mask = feature_spans + [(r.start, r.end) for r in trim_refs]
-    cues = [c for c in find_cues(text) if not _overlaps(c.start, c.end, cue_mask)]
+    # cue words inside a feature's name are not cues ("最高车速", "无钥匙进入"), except a word
+    # for "no limit", which is the claim itself ("不限里程")
+    cues = [c for c in find_cues(text) if c.kind == "unbounded" or not _overlaps(c.start, c.end, cue_mask)]
     reading = Reading(sentence, n, hits, quantities, trim_refs, cues)
     reading.question = text.rstrip().endswith(("?", "？")) or any(c.kind == "question" for c in cues)
     if not reading.question:
-        reading.assertions = _assertions(reading, ctx)
+        reading.assertions = _assertions(reading, ctx, scope_in)
+    if trim_refs and not hits:
+        trims = tuple(t for t in (ctx.spec.trims if ctx.spec else ()) if any(t in r.trims for r in trim_refs))
+        reading.scope_out = (trims, "; ".join(r.how for r in trim_refs) + " (from the sentence before)")
     return reading
 
 
@@ -142,12 +156,15 @@ def _compatible(dim: str | None, q: Quantity) -> bool:
     return False
 
 
-def _assertions(r: Reading, ctx: SpecContext) -> list[Assertion]:
+def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
     text = r.norm.text
     all_trims = ctx.spec.trims if ctx.spec else ()
     out: list[Assertion] = []
     scope: tuple[str, ...] = all_trims
-    scope_how = "no trim named: every trim"
+    scope_how = DEFAULT_SCOPE
+    if scope_in:
+        scope, scope_how = scope_in
+    bare: list[Assertion] = []  # "X:" headings, superseded by the clauses that follow
     mentioned_trims: list[str] = []
     last_features: list[Hit] = []          # features of the last clause that had any
     last_by_dim: dict[str, Hit] = {}
@@ -220,26 +237,16 @@ def _assertions(r: Reading, ctx: SpecContext) -> list[Assertion]:
                     continue  # figures are bound below
                 if kind == "text":
                     clause_assertions.append(Assertion(h.feature_id, h, "absent" if pol == "absent" else "text",
-                                                       scope, scope_how, text_value=h.alias, only=only, cycle=cycle))
+                                                       scope, scope_how, text_value=h.alias, only=only, cycle=cycle,
+                                                       clause=text[cs:ce]))
                     continue
                 if any(c.kind == "unbounded" for c in cues) and kind != "availability":
                     pol = "unbounded"
                 clause_assertions.append(Assertion(h.feature_id, h, pol, scope, scope_how, only=only,
                                                    all_trims=is_all, cycle=cycle))
-            # figures -> nearest feature of their dimension
-            for qi, q in enumerate(quants):
-                best = None
-                for h in hits:
-                    dim = _dimension(ctx, h.feature_id)
-                    if _row_kind(ctx, h.feature_id) != "value" or not _compatible(dim, q):
-                        continue
-                    gap = q.start - h.end if q.start >= h.end else h.start - q.end + 0.5
-                    if best is None or gap < best[0]:
-                        best = (gap, h)
-                if best is not None:
-                    h = best[1]
-                    used_quantities.add(id(q))
-                    clause_assertions.append(_value_assertion(h, q, text, scope, scope_how, only, cues, cs, ce))
+            for h, q in _bind_figures(ctx, hits, quants):
+                used_quantities.add(id(q))
+                clause_assertions.append(_value_assertion(h, q, text, scope, scope_how, only, cues, cs, ce))
             # value features with no figure but an unbounded word: "不限里程", "lifetime warranty"
             for h in hits:
                 if _row_kind(ctx, h.feature_id) == "value" and not any(a.feature_id == h.feature_id for a in clause_assertions):
@@ -250,46 +257,124 @@ def _assertions(r: Reading, ctx: SpecContext) -> list[Assertion]:
                         if f is not None and f.kind != "value":
                             clause_assertions.append(Assertion(h.feature_id, h, "has", scope, scope_how))
             last_features = [h for h in hits]
+            polar = {"standard", "optional", "negation_before", "negation_after", "negation_prefix", "only"}
+            bare = [a for a in clause_assertions if a.quantity is None] if not refs and not quants and not (kinds & polar) \
+                and "scope.all" not in kinds else []
             for h in hits:
                 dim = _dimension(ctx, h.feature_id)
                 if dim:
                     last_by_dim[dim] = h
         else:
             # no feature: continue the previous ones
-            if last_features and refs and (kinds & {"standard", "optional", "negation_before", "negation_after", "negation_prefix"}):
+            if last_features and refs and (kinds & {"standard", "optional", "negation_before", "negation_after", "negation_prefix", "only"}):
                 for h in last_features:
                     if _row_kind(ctx, h.feature_id) != "availability":
                         continue
                     pol = "absent" if kinds & {"negation_before", "negation_after"} else "optional" if "optional" in kinds else "has"
                     clause_assertions.append(Assertion(h.feature_id, h, pol, scope, scope_how, only=only))
-            for q in quants:
-                h = last_by_dim.get(q.dimension) or (last_by_dim.get("rate") if q.dimension == "price" else None)
-                if h is None:
-                    h = _only_row_of_dimension(ctx, q, r)
-                if h is not None:
-                    clause_assertions.append(_value_assertion(h, q, text, scope, scope_how, only, cues, cs, ce))
+                if bare:
+                    out = [a for a in out if not any(a is b for b in bare)]
+                    bare = []
+            elif last_features and clause_scope is not None and not quants and out:
+                # "座椅按摩+通风+加热，旗舰版一步到位": a clause that only names trims scopes the
+                # statements before it that named none
+                out = [replace(a, trims=scope, scope_how=scope_how) if a.scope_how == DEFAULT_SCOPE else a
+                       for a in out]
+        # figures no feature word in their clause claims: the last feature of their dimension
+        # ("430公里起，Max版502公里"), else the one spec row they can only belong to ("390 kW")
+        for q in quants:
+            if id(q) in used_quantities:
+                continue
+            h = last_by_dim.get(q.dimension) or (last_by_dim.get("rate") if q.dimension == "price" else None)
+            if h is None and not any(_gap(x, q) <= 8 for x in hits if _row_kind(ctx, x.feature_id) != "value"):
+                # a figure beside an equipment word is about it ("sunroof for $1,200"), not a row
+                h = _row_for_figure(ctx, q)
+            if h is not None:
+                used_quantities.add(id(q))
+                clause_assertions.append(_value_assertion(h, q, text, scope, scope_how, only, cues, cs, ce))
         out.extend(clause_assertions)
     return out
 
 
-def _only_row_of_dimension(ctx: SpecContext, q: Quantity, r: Reading) -> Hit | None:
-    """A figure with no feature word ("8.99万", "$42,990"): the one spec row of its dimension."""
-    if q.dimension not in ("price", "price_usd", "price_eur"):
-        return None  # only a price is unambiguous without a feature word ("8.99万", "$42,990")
-    candidates = []
-    for fid, rows in ctx.rows_by_feature.items():
-        for row in rows:
-            if row.kind is CellKind.VALUE and _compatible(_dimension(ctx, fid), q):
-                candidates.append(fid)
-                break
-    if len(candidates) != 1:
+def _gap(h: Hit, q: Quantity) -> float:
+    """Characters between a feature and a figure; a figure after its feature wins a tie
+    ("续航502km"), overlapping ones are adjacent ("4,790 mm long")."""
+    if q.start >= h.end:
+        return q.start - h.end
+    if h.start >= q.end:
+        return h.start - q.end + 0.5
+    return 0.0
+
+
+def _bind_figures(ctx: SpecContext, hits: list[Hit], quants: list[Quantity]) -> list[tuple[Hit, Quantity]]:
+    """Each figure to a feature of its dimension: closest pairs first, one figure per feature
+    while there are features left ("4,790 mm long, 1,880 mm wide"); a figure right next to an
+    equipment word goes to a figures row about that equipment ("60 L frunk" -> Frunk volume)."""
+    options: list[tuple[float, int, int, Hit]] = []
+    for qi, q in enumerate(quants):
+        for hi, h in enumerate(hits):
+            target = h
+            if _row_kind(ctx, h.feature_id) == "value" and h.feature_id not in ctx.rows_by_feature:
+                # a figure beside a feature the spec lacks is that feature's figure, whatever
+                # its unit ("百公里电耗仅11.2kWh"): unverifiable, never another row's
+                if _gap(h, q) <= 6:
+                    options.append((_gap(h, q), qi, hi, h))
+                continue
+            if _row_kind(ctx, h.feature_id) != "value":
+                related = ctx.value_rows_of.get(h.feature_id)
+                if not related or _gap(h, q) > 3:
+                    continue
+                target = Hit(related, h.start, h.end, h.alias, h.score, h.method)
+            if _compatible(_dimension(ctx, target.feature_id), q):
+                options.append((_gap(h, q), qi, hi, target))
+    options.sort(key=lambda o: (o[0], o[1], o[2]))
+    bound: dict[int, Hit] = {}
+    taken: set[int] = set()
+    for gap, qi, hi, target in options:
+        if qi not in bound and hi not in taken:
+            bound[qi] = target
+            taken.add(hi)
+    for gap, qi, hi, target in options:  # more figures than features: nearest feature again
+        if qi not in bound:
+            bound[qi] = target
+    return [(bound[qi], quants[qi]) for qi in sorted(bound)]
+
+
+def _row_for_figure(ctx: SpecContext, q: Quantity) -> Hit | None:
+    """The spec row a bare figure belongs to: the only row of its dimension; else the only row
+    with a cell the figure agrees with ("390 kW" -> motor power, not charging power); else the
+    row whose figures are clearly nearest in magnitude (a car's price, not the battery rent)."""
+    import math
+
+    from .units import agrees
+
+    if q.dimension in ("number", "count", "percent") or q.value <= 0:
         return None
-    return Hit(candidates[0], q.start, q.start, "", 100.0, "implied")
+    rows = []
+    for fid, feature_rows in ctx.rows_by_feature.items():
+        for row in feature_rows:
+            values = [c.value for c in row.cells if c.kind is CellKind.VALUE and c.value and c.value > 0]
+            if row.kind is CellKind.VALUE and values and _compatible(_dimension(ctx, fid), q):
+                rows.append((fid, values))
+                break
+    if not rows:
+        return None
+    if len(rows) > 1:
+        agreeing = [r for r in rows if any(agrees(q, v) for v in r[1])]
+        if len(agreeing) == 1:
+            rows = agreeing
+        else:
+            scored = sorted((min(abs(math.log10(q.value / v)) for v in values), fid) for fid, values in rows)
+            if scored[0][0] > 0.15 or scored[1][0] - scored[0][0] < 0.15:
+                return None
+            rows = [r for r in rows if r[0] == scored[0][1]]
+    return Hit(rows[0][0], q.start, q.start, "", 100.0, "implied")
 
 
 def _value_assertion(h: Hit, q: Quantity, text: str, scope, scope_how, only, cues, cs, ce) -> Assertion:
     comparator = "eq"
-    before = [c for c in cues if c.end <= q.start and c.start >= max(cs, q.start - 8)]
+    gap = text[:q.start].rstrip(" $¥€")
+    before = [c for c in cues if c.end <= q.start and c.start >= cs and len(gap) - c.end <= 3]
     after = [c for c in cues if c.start >= q.end and c.start <= q.end + 2]
     kinds_before = {c.kind for c in before}
     kinds_after = {c.kind for c in after}

@@ -32,7 +32,8 @@ def _tokens(header: str) -> list[str]:
 
 
 class TrimResolver:
-    def __init__(self, trims: tuple[str, ...], aliases: dict[str, list[str]] | None = None):
+    def __init__(self, trims: tuple[str, ...], aliases: dict[str, list[str]] | None = None,
+                 derived: dict[str, tuple[set[str], str]] | None = None):
         self.trims = tuple(trims)
         table: dict[str, tuple[set[str], str]] = {}
         fixed: set[str] = set()  # header names and configured aliases: never merged
@@ -108,6 +109,8 @@ class TrimResolver:
                 mid = self.trims[len(self.trims) // 2]
                 for w in words("scope.mid"):
                     add(w, {mid}, f"{w!r} means the middle trim, {mid!r}")
+        for alias, (trim_set, how) in sorted((derived or {}).items()):
+            add(alias, trim_set, how)
         for alias, targets in (aliases or {}).items():
             known = [t for t in targets if t in self.trims]
             if known:

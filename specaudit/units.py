@@ -17,6 +17,8 @@ import yaml
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+# a lone Chinese numeral is a figure only before these units ("两毛", "三千公里" has two characters)
+CN_SINGLE_NUMERAL_UNITS = {"毛", "毛钱", "分钟", "小时", "个小时", "万", "万元"}
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
               "fifteen": 15, "sixteen": 16, "twenty": 20, "thirty": 30}
@@ -149,9 +151,12 @@ def find_quantities(text: str, *, bare: bool = True) -> list[Quantity]:
             value = float(digits)
             decimals = len(digits.split(".")[1]) if "." in digits else 0
         elif m.group("cn"):
-            parsed = _parse_cn(m.group("cn"))
+            numeral = m.group("cn")
+            parsed = _parse_cn(numeral)
             if parsed is None or not (unit_text or scale_text):
                 continue
+            if len(numeral) == 1 and unit_text not in CN_SINGLE_NUMERAL_UNITS:
+                continue  # "三元锂", "珠三角", "一度", "百公里加速": words, not figures
             value, decimals = parsed, 0
         else:
             if not unit_text:

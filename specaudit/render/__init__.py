@@ -10,8 +10,17 @@ from importlib import import_module
 FORMATS = {
     "text": "specaudit.render.text",
     "json": "specaudit.render.json_format",
+    "sarif": "specaudit.render.sarif",
+    "junit": "specaudit.render.junit",
+    "github": "specaudit.render.github",
+    "html": "specaudit.render.html",
+    "markdown": "specaudit.render.markdown",
+    "csv": "specaudit.render.csv_format",
+    "xlsx": "specaudit.render.xlsx",
 }
 DEFAULT_EXTENSIONS = {"text": "txt", "json": "json"}
+DEFAULT_EXTENSIONS.update({"sarif": "sarif", "junit": "xml", "github": "txt"})
+DEFAULT_EXTENSIONS.update({"html": "html", "markdown": "md", "csv": "csv", "xlsx": "xlsx"})
 
 
 def renderer(name: str):

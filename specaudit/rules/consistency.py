@@ -1,0 +1,284 @@
+"""Kind `consistency`: two places (channels, files) that state the same fact differently.
+
+    - id: cross-channel
+      kind: consistency
+      across: [channel, source]     # statements differ in place when any of these differ
+
+Every statement the feature judgement read is kept: its model, feature, trims and what it says
+(there / not there, a figure, unlimited, a text value). At the end, statements about the same
+feature of the same model, on overlapping trims, from different places, are compared:
+- there vs. not there ("有全景遮阳帘" / "没有全景遮阳帘");
+- two figures beyond the rounding tolerance ("3000公里" / "5000公里"), or a figure vs. unlimited;
+- for text rows, one the spec backs vs. one it contradicts ("只有广州和上海能开票" / "全国都能开票").
+This works for facts the spec does not cover too: then the statements' own polarity and figures
+are compared. One finding per feature, at the statement that disagrees with the spec (else the
+later one), listing the other side's sources, and saying which side the spec agrees with.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Claim, Finding
+from ..normalise import norm
+from ..reading import read_sentence
+from ..units import Quantity, agrees, format_value, parse_quantity
+from .common import Prepared, Stamp
+from .packs import Rule, check_template, fill, str_list
+
+KIND = "consistency"
+KEYS = {"across"}
+ACROSS = ("channel", "source", "record", "kind")
+PLACEHOLDERS = {"feature", "here", "there", "spec_note", "advice", "rationale", "name"}
+RULE_VERDICTS = ("supported", "contradicted", "unqualified", "unverifiable")
+POSITIVE = ("standard", "available", "present", "has", "optional")
+
+
+def validate(rule: Rule) -> None:
+    across = str_list(rule, "across", rule.params.get("across"))
+    bad = [a for a in across if a not in ACROSS]
+    if bad:
+        rule.fail(f"`across` takes {', '.join(ACROSS)}, not {', '.join(bad)}", "across")
+    for key in ("message", "suggestion"):
+        check_template(rule, key, PLACEHOLDERS)
+
+
+@dataclass
+class Statement:
+    finding: Finding
+    order: int
+    claim_model: str | None
+    stance: tuple           # ("pol", +1|-1) | ("fig", comparator, Quantity) | ("unbounded",) | ("text", value)
+    trims: tuple[str, ...]
+    verdict: str
+
+    @property
+    def place(self) -> str:
+        f = self.finding
+        where = f"{f.source}" + (f" record {f.record}" if f.record else f":{f.line}" if f.line else "")
+        return f"{f.channel} ({where})" if f.channel else where
+
+    def says(self, feature: str) -> str:
+        kind = self.stance[0]
+        if kind == "pol":
+            return f"has {feature}" if self.stance[1] > 0 else f"has no {feature}"
+        if kind == "fig":
+            comp, q = self.stance[1], self.stance[2]
+            pre = {"eq": "", "min": "from ", "max": "up to ", "ge": "≥ ", "le": "≤ "}.get(comp, "")
+            return f"{feature}: {pre}{format_value(q.value, q.unit)}"
+        if kind == "unbounded":
+            return f"{feature}: unlimited"
+        return f"{feature}: {self.stance[1]}"
+
+
+@dataclass
+class _Group:
+    statements: list[Statement] = field(default_factory=list)
+
+
+class Runner:
+    def __init__(self, rules: list[Rule], stamp: Stamp):
+        self.rules = rules
+        self.stamp = stamp
+        self.groups: dict[tuple, _Group] = {}
+        self.order = 0
+
+    def claim(self, claim: Claim, ctx, results: list[Finding], sentences: list[Prepared]) -> list[Finding]:
+        assertions = None
+        for f in results:
+            if f.verdict not in RULE_VERDICTS or f.suppressed:
+                continue
+            if f.verdict == "unverifiable":
+                if assertions is None:  # the statement's own polarity, for facts the spec lacks
+                    assertions = [a for p in sentences for a in read_sentence(p.sentence, ctx).assertions]
+                stmts = [(s, f.trims) for s in _from_assertions(f, assertions)]
+            else:
+                stmts = _from_claimed(f)
+            for stance, trims in stmts:
+                self.order += 1
+                key = (norm(f.model or ""), f.feature_id if f.verdict == "unverifiable" else f.feature)
+                self.groups.setdefault(key, _Group()).statements.append(
+                    Statement(f, self.order, claim.locator.model, stance, tuple(trims), f.verdict))
+        return []
+
+    def finish(self) -> list[Finding]:
+        out = []
+        for group in self.groups.values():
+            for rule in self.rules:
+                f = self._group(rule, group.statements)
+                if f is not None:
+                    out.append(f)
+        self.groups.clear()
+        return out
+
+    def _group(self, rule: Rule, stmts: list[Statement]) -> Finding | None:
+        across = str_list(rule, "across", rule.params.get("across")) or ["channel", "source"]
+        pairs = []
+        for i, a in enumerate(stmts):
+            for b in stmts[i + 1:]:
+                if _apart(a, b, across) and _same_model(a, b) and set(a.trims) & set(b.trims) and _conflict(a, b):
+                    pairs.append((a, b))
+        if not pairs:
+            return None
+        # the subject: a statement the spec contradicts, else the later one of the first pair
+        wrong = ([s for pair in pairs for s in pair if s.verdict == "contradicted"]
+                 or [s for pair in pairs for s in pair if s.verdict == "unqualified"])
+        subject = min(wrong, key=lambda s: s.order) if wrong else pairs[0][1]
+        others = []
+        for a, b in pairs:
+            if subject is a:
+                others.append(b)
+            elif subject is b:
+                others.append(a)
+        if not others:
+            a, b = pairs[0]
+            subject, others = b, [a]
+        f = subject.finding
+        feature = f.feature
+        here = f"{subject.place} says: {subject.says(feature)}"
+        seen, lines = set(), []
+        for o in sorted(others, key=lambda s: s.order):
+            if o.place in seen:
+                continue
+            seen.add(o.place)
+            lines.append(f"{o.place} says: {o.says(feature)}")
+        shown = lines[:4] + ([f"{len(lines) - 4} more"] if len(lines) > 4 else [])
+        there = "; ".join(shown)
+        spec_note, advice = _verdict_note(subject, others, feature, f)
+        values = dict(feature=feature, here=here, there=there, spec_note=spec_note, advice=advice,
+                      rationale=rule.rationale, name=rule.name)
+        message = fill(rule.message or "{here}, but {there}. {spec_note}", **values)
+        suggestion = fill(rule.suggestion or "{advice}", **values)
+        trims = tuple(t for t in f.trims if any(t in o.trims for o in others)) or f.trims
+        return self.stamp.finding(rule, None, feature=feature, feature_id=f.feature_id, model=f.model, trims=trims,
+                                  claimed=f.claimed_value, spec=f.spec_value, message=message, suggestion=suggestion,
+                                  cells=f.spec_cells, locate=(_loc(f), f.line, f.column, f.text, f.match))
+
+
+def _loc(f: Finding):
+    from ..model import Locator
+
+    return Locator(f.source, f.line, f.column, f.record, f.kind or "body", f.channel)
+
+
+def _verdict_note(subject: Statement, others: list[Statement], feature: str, f: Finding) -> tuple[str, str]:
+    other_places = ", ".join(dict.fromkeys(o.place for o in others))
+    if subject.verdict == "unverifiable" or all(o.verdict == "unverifiable" for o in others):
+        return (f"The spec does not cover {feature}, so it cannot say which is right.",
+                f"Settle which is right, add {feature} to the spec, and align {subject.place} and {other_places}.")
+    agree = [o for o in others if o.verdict == "supported"]
+    says = f"; it says {f.spec_value}" if f.spec_value else ""
+    if subject.verdict in ("contradicted", "unqualified") and agree:
+        return (f"The spec agrees with {', '.join(dict.fromkeys(o.place for o in agree))}{says}.",
+                f"Correct {subject.place} to match the spec and {', '.join(dict.fromkeys(o.place for o in agree))}.")
+    if subject.verdict == "supported":
+        return (f"The spec agrees with {subject.place}{says}.",
+                f"Correct {other_places} to match the spec and {subject.place}.")
+    if subject.verdict == "contradicted":
+        return (f"The spec agrees with neither{says}.",
+                f"Correct both {subject.place} and {other_places} to what the spec says.")
+    return (f"The spec backs neither fully{says}.",
+            f"Align {subject.place} and {other_places} with the spec.")
+
+
+def _apart(a: Statement, b: Statement, across) -> bool:
+    fa, fb = a.finding, b.finding
+    if (fa.source, fa.record, fa.line) == (fb.source, fb.record, fb.line):
+        return False  # one claim does not disagree with itself here
+    for attr in across:
+        va, vb = getattr(fa, attr), getattr(fb, attr)
+        if va is not None and vb is not None and va != vb:
+            return True
+    return False
+
+
+def _same_model(a: Statement, b: Statement) -> bool:
+    if (a.finding.model or "") != (b.finding.model or ""):
+        return False
+    ma, mb = norm(a.claim_model or ""), norm(b.claim_model or "")
+    return not (ma and mb and ma not in mb and mb not in ma)
+
+
+def _conflict(a: Statement, b: Statement) -> bool:
+    ka, kb = a.stance[0], b.stance[0]
+    if ka == "pol" and kb == "pol":
+        return a.stance[1] != b.stance[1]
+    if ka == "fig" and kb == "fig":
+        if a.stance[1] != "eq" or b.stance[1] != "eq" or "unqualified" in (a.verdict, b.verdict):
+            return False
+        qa, qb = a.stance[2], b.stance[2]
+        if qa.unit != qb.unit:
+            return False
+        return not (agrees(qa, qb.value) or agrees(qb, qa.value))
+    if {ka, kb} == {"fig", "unbounded"}:
+        fig = a if ka == "fig" else b
+        return fig.stance[1] in ("eq", "le", "max")
+    if {ka, kb} == {"pol", "fig"} or {ka, kb} == {"pol", "unbounded"} or {ka, kb} == {"pol", "text"}:
+        pol = a if ka == "pol" else b
+        return pol.stance[1] < 0  # "no X" against a figure or value for X
+    if ka == "text" and kb == "text":
+        return {a.verdict, b.verdict} == {"supported", "contradicted"}
+    return False
+
+
+_PREFIX = {"from ": "min", "up to ": "max", "≥ ": "ge", "≤ ": "le"}
+
+
+def _stance_of(text: str):
+    t = text.strip()
+    if t in POSITIVE:
+        return ("pol", 1)
+    if t == "absent":
+        return ("pol", -1)
+    if t == "unlimited":
+        return ("unbounded",)
+    comp = "eq"
+    for pre, c in _PREFIX.items():
+        if t.startswith(pre):
+            comp, t = c, t[len(pre):]
+            break
+    q = _quantity(t)
+    if q is not None:
+        return ("fig", comp, q)
+    return ("text", text.strip())
+
+
+def _quantity(text: str) -> Quantity | None:
+    q = parse_quantity(text)
+    if q is not None:
+        return q
+    m = re.fullmatch(r"([¥$€]?)([\d,]+(?:\.\d+)?)\s*(\S*)", text.strip())
+    if m:  # a canonical unit the surface forms do not list ("0.2 CNY/km")
+        digits = m.group(2).replace(",", "")
+        unit = {"¥": "CNY", "$": "USD", "€": "EUR"}.get(m.group(1), "") or m.group(3)
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        return Quantity(float(digits), unit, decimals, text, 0, len(text), 10 ** -decimals)
+    return None
+
+
+def _from_claimed(f: Finding) -> list[tuple[tuple, tuple[str, ...]]]:
+    out = []
+    for part in (f.claimed_value or "").split("; "):
+        if not part.strip():
+            continue
+        value, _, trims = part.partition(" @ ")
+        out.append((_stance_of(value), tuple(trims.split("/")) if trims else f.trims))
+    return out
+
+
+def _from_assertions(f: Finding, assertions) -> list[tuple]:
+    out = []
+    for a in assertions:
+        if a.feature_id != f.feature_id:
+            continue
+        if a.polarity in ("has", "optional"):
+            out.append(("pol", 1))
+        elif a.polarity == "absent":
+            out.append(("pol", -1))
+        elif a.polarity == "unbounded":
+            out.append(("unbounded",))
+        elif a.polarity == "value" and a.quantity is not None:
+            out.append(("fig", a.comparator, a.quantity))
+        elif a.polarity == "text" and a.text_value:
+            out.append(("text", a.text_value))
+    return list(dict.fromkeys(out)) if all(isinstance(x, tuple) for x in out) else out
