@@ -105,7 +105,7 @@ class Gen:
 
     def en_words(self, n: int) -> list[str]:
         r = self.rng
-        return [r.choices(EN_CAR, self.car_w)[0] if r.random() < 0.25 else r.choices(EN_WORDS, self.en_w)[0]
+        return [r.choices(EN_CAR, self.car_w)[0] if r.random() < 0.10 else r.choices(EN_WORDS, self.en_w)[0]
                 for _ in range(n)]
 
 

@@ -107,6 +107,18 @@ def row_kind_hint(raws: Iterable[str | None]) -> CellKind:
     return CellKind.AVAILABILITY if all(is_availability_like(r) for r in raws) else CellKind.VALUE
 
 
+_LABEL_UNIT = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]{1,12}?)\s*[)）\]】]\s*$")
+
+
+def label_unit(feature: str) -> str | None:
+    """The unit a row label gives its bare-number cells: "CLTC纯电续航里程(km)", "厂商指导价（万元）"."""
+    m = _LABEL_UNIT.search(feature or "")
+    if not m:
+        return None
+    q = parse_quantity("1 " + normalise(m.group(1)))
+    return m.group(1) if q is not None and q.unit not in ("", "count") else None
+
+
 def parse_cell(raw: str, *, ref: str, model, trim, section, feature, row_kind_hint=None) -> SpecCell:
     """Parse one cell. row_kind_hint: AVAILABILITY (dash/empty = absent), VALUE or TEXT (dash,
     N/A or empty = not applicable), None (judge the cell alone, as in an availability row).
@@ -126,6 +138,9 @@ def parse_cell(raw: str, *, ref: str, model, trim, section, feature, row_kind_hi
                         **base)
 
     quantity, note = parse_quantity(norm), None
+    if quantity is not None and not quantity.unit and label_unit(feature):
+        # a bare number under a label that names the unit: "430" in "续航里程(km)"
+        quantity = parse_quantity(f"{norm} {normalise(label_unit(feature))}") or quantity
     if quantity is None:
         m = _FIGURE_NOTE.match(norm)
         if m:

@@ -225,6 +225,53 @@ def plausible_typo(alias: str, window: str) -> bool:
     return True
 
 
+def _inside(lo: int, hi: int, spans) -> bool:
+    for s, e in spans:
+        if s <= lo and hi <= e:
+            return True
+    return False
+
+
+def _nested_aliases(patterns: list[str]):
+    """alias -> the spans of the other aliases inside it ("sunroof" in "panoramic sunroof")."""
+    if not patterns:
+        return lambda alias: []
+    find = _overlapping(patterns)
+
+    def nested(alias: str) -> list[tuple[int, int]]:
+        n = len(alias)
+        return [(s, e) for s, e, _ in find(alias) if e - s < n]
+    return nested
+
+
+def _pigeonhole(alias: str, m: int, nested: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """m disjoint pieces covering `alias`, each with two or more letters: at most m-1 edits leave
+    one intact. Equal lengths (the longer ones last: endings such as -ing, -ed are the common
+    part of a word), unless a piece would lie inside another alias: an exact mention of that
+    alias would then wake the piece up everywhere, so cuts that avoid it are preferred."""
+    n = len(alias)
+    size, extra = divmod(n, m)
+    parts, lo = [], 0
+    for i in range(m):
+        hi = lo + size + (1 if i >= m - extra else 0)
+        parts.append((lo, hi))
+        lo = hi
+    if not nested or not any(_inside(a, b, nested) for a, b in parts):
+        return [(a, b) for a, b in parts if len(alias[a:b].strip()) >= 2]
+    from itertools import combinations
+
+    best = None
+    for cuts in combinations(range(2, n - 1), m - 1):
+        bounds = (0, *cuts, n)
+        cand = list(zip(bounds, bounds[1:]))
+        if any(len(alias[a:b].strip()) < 2 for a, b in cand):
+            continue
+        score = (sum(1 for a, b in cand if _inside(a, b, nested)), -min(b - a for a, b in cand))
+        if best is None or score < best[0]:
+            best = (score, cand)
+    return best[1] if best else [(a, b) for a, b in parts if len(alias[a:b].strip()) >= 2]
+
+
 _distance = Levenshtein.distance
 _hamming = Hamming.distance
 
@@ -291,6 +338,7 @@ def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_t
 
 
 _FORWARD = re.compile(r"\s*(?:和|与|及|、|/|\+|＋|&|以及)\s*(?P<chunk>[\u3400-\u9fff]{1,6})")
+_FORWARD_CONNECTOR = re.compile(r"[和与及、/+＋&]")
 _BACKWARD = re.compile(r"(?P<word>[a-z][a-z\-]{2,})\s*(?:,\s*|\s+and\s+|\s*&\s*|\s*/\s*)(?:[a-z][a-z\-]+\s*(?:,\s*|\s+and\s+))?$")
 
 # piece kinds of the fuzzy automaton
@@ -372,6 +420,7 @@ class MentionIndex:
         pieces: dict[str, list[tuple[int, int, int]]] = {}  # piece -> [(alias index, offset, kind)]
         aliases: list[tuple[str, float, int, bool, bool]] = []  # (alias, k, whole edits, word start, word end)
         homophones = None
+        nested_in = _nested_aliases(list(self.targets))
         for alias in self.targets:
             k = max_edits(alias)
             if k <= 0:
@@ -379,80 +428,108 @@ class MentionIndex:
             ai = len(aliases)
             aliases.append((alias, k, int(k), alias[0] in _WORD, alias[-1] in _WORD))
             n = len(alias)
+            nested = nested_in(alias)
             if k < 1:
                 # 3-5 letters with Chinese: one same-sounding character and nothing else
                 cjk = [i for i, c in enumerate(alias) if is_cjk(c)]
+                variants = cjk
                 if len(cjk) >= 4:  # two halves of two or more characters: one stays intact
                     cut = cjk[len(cjk) // 2]
-                    pieces.setdefault(alias[:cut], []).append((ai, 0, _SUBST))
-                    pieces.setdefault(alias[cut:], []).append((ai, cut, _SUBST))
-                    continue
+                    variants = []
+                    for lo, hi, other in ((0, cut, [i for i in cjk if i >= cut]), (cut, n, [i for i in cjk if i < cut])):
+                        if _inside(lo, hi, nested):
+                            variants += other  # a half that is another alias: its typos instead
+                        else:
+                            pieces.setdefault(alias[lo:hi], []).append((ai, lo, _SUBST))
                 # fewer: the typos themselves, with the common characters that sound the same
-                if homophones is None:
+                if variants and homophones is None:
                     homophones = _common_homophones()
-                for i in cjk:
+                for i in variants:
                     for h in homophones.get(_pinyin(alias[i]), ()):
                         if h != alias[i]:
                             pieces.setdefault(alias[:i] + h + alias[i + 1:], []).append((ai, 0, _VARIANT))
                 continue
-            n_pieces = int(k) + 1
-            size, extra = divmod(n, n_pieces)
-            lo = 0
-            for i in range(n_pieces):
-                # the longer pieces last: endings (-ing, -ed, -er) are the common part of a word
-                hi = lo + size + (1 if i >= n_pieces - extra else 0)
-                piece = alias[lo:hi]
-                if len(piece.strip()) >= 2:
-                    kind = _EDITS
-                    if lo == 0 and alias[0] in _WORD:
-                        kind = _PREFIX
-                    elif hi == n and alias[-1] in _WORD:
-                        kind = _SUFFIX
-                    pieces.setdefault(piece, []).append((ai, lo, kind))
-                lo = hi
+            for lo, hi in _pigeonhole(alias, int(k) + 1, nested):
+                kind = _EDITS
+                if lo == 0 and alias[0] in _WORD:
+                    kind = _PREFIX
+                elif hi == n and alias[-1] in _WORD:
+                    kind = _SUFFIX
+                pieces.setdefault(alias[lo:hi], []).append((ai, lo, kind))
         self._aliases = aliases
         self._piece_list = sorted(pieces)
-        self._pieces = [pieces[p] for p in self._piece_list]
+        # per piece: (kind, alias index, alias, offset, alias text left of the piece, right of
+        # it, whole edits allowed, Latin start, Latin end)
+        self._pieces = [[(kind, ai, aliases[ai][0], off, aliases[ai][0][:off], aliases[ai][0][off + len(p):],
+                          aliases[ai][2], aliases[ai][3], aliases[ai][4])
+                         for ai, off, kind in pieces[p]] for p in self._piece_list]
         self._find_pieces = _overlapping(self._piece_list) if pieces else None
 
     def scan_fuzzy(self, text: str, covered: list[tuple[int, int]]) -> list[Hit]:
         find = self._find_pieces
         if find is None:
             return []
-        found = find(text)
+        if covered:
+            # a fuzzy window never overlaps an exact mention, so no piece inside one counts:
+            # blank them out (same length, same offsets) before looking for pieces
+            masked = text
+            for cs, ce in covered:
+                masked = masked[:cs] + "\x00" * (ce - cs) + masked[ce:]
+            found = find(masked)
+        else:
+            found = find(text)
         if not found:
             return []
         n_text = len(text)
-        aliases = self._aliases
         piece_info = self._pieces
-        seen: set[tuple[int, int]] = set()
         candidates: dict[tuple[int, int], list[tuple[float, int]]] = {}
-        if covered:
-            cov_lo = min(cs for cs, _ in covered)
-            cov_hi = max(ce for _, ce in covered)
-        else:
-            cov_lo = cov_hi = -1
         for pstart, pend, pi in found:
-            if pstart < cov_hi and cov_lo < pend and _overlaps(pstart, pend, covered):
-                continue  # inside an exact mention: any window around it would overlap it
-            for ai, offset, kind in piece_info[pi]:
-                if kind == _PREFIX:
+            for kind, ai, alias, offset, left, right, K, word_start, word_end in piece_info[pi]:
+                if kind == _PREFIX:  # the window starts with the piece: find its end
                     if pstart and text[pstart - 1] in _WORD:
                         continue  # the alias would start inside a word
-                elif kind == _SUFFIX:
+                    s = pstart
+                    base = pend + len(right)
+                    # moving a window end by d changes the distance by at most d: at the
+                    # unshifted end, more than twice the edits allowed rejects the piece
+                    if base <= n_text and _distance(right, text[pend:base], score_cutoff=2 * K) > 2 * K:
+                        continue
+                    e, cost = -1, K + 1
+                    for en in range(max(pend + 1, base - K), min(n_text, base + K) + 1):
+                        if text[en - 1] == " " or (word_end and en < n_text and text[en] in _WORD
+                                                   and not _plural_ok(text, en)):
+                            continue
+                        c = _distance(right, text[pend:en], score_cutoff=K)
+                        if c < cost or (c == cost and abs(en - base) < abs(e - base)):
+                            e, cost = en, c
+                    if not 0 < cost <= K:
+                        continue
+                elif kind == _SUFFIX:  # the window ends with the piece: find its start
                     if pend < n_text and text[pend] in _WORD and not _plural_ok(text, pend):
                         continue  # the alias would end inside a word
-                key = (ai, pstart - offset)
-                if key in seen:
-                    continue
-                seen.add(key)
-                alias, k, K, word_start, word_end = aliases[ai]
-                if kind == _VARIANT:  # the whole alias with one same-sounding character
+                    e = pend
+                    base = pstart - offset
+                    if base >= 0 and _distance(left, text[base:pstart], score_cutoff=2 * K) > 2 * K:
+                        continue
+                    s, cost = -1, K + 1
+                    for st in range(max(0, base - K), min(pstart - 1, base + K) + 1):
+                        if text[st] == " " or (word_start and st and text[st - 1] in _WORD):
+                            continue
+                        c = _distance(left, text[st:pstart], score_cutoff=K)
+                        if c < cost or (c == cost and abs(st - base) < abs(s - base)):
+                            s, cost = st, c
+                    if not 0 < cost <= K:
+                        continue
+                elif kind == _EDITS:  # a middle piece: both sides
+                    s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, pstart, pend, offset)
+                    if s < 0:
+                        continue
+                elif kind == _VARIANT:  # the whole alias with one same-sounding character
                     s, e, cost = pstart, pend, 0.5
                     if (word_start and s and text[s - 1] in _WORD) or (
                             word_end and e < n_text and text[e] in _WORD and not _plural_ok(text, e)):
                         continue
-                elif kind == _SUBST:  # exactly one character differs, and it sounds the same
+                else:  # _SUBST: exactly one character differs, and it sounds the same
                     s = pstart - offset
                     e = s + len(alias)
                     if s < 0 or e > n_text:
@@ -466,10 +543,11 @@ class MentionIndex:
                     if not _same_sound(alias[i], window[i]) or not _boundary_ok(text, s, e, alias):
                         continue
                     cost = 0.5
-                else:
-                    s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, pstart, pend, offset)
-                    if s < 0 or (s < cov_hi and cov_lo < e and _overlaps(s, e, covered)):
+                if kind == _PREFIX or kind == _SUFFIX or kind == _EDITS:
+                    if covered and _overlaps(s, e, covered):
                         continue
+                    if kind != _EDITS and e - s == len(alias):  # a same-sounding character costs half
+                        cost = min(cost, _substitution_cost(alias, text[s:e]))
                 candidates.setdefault((s, e), []).append((cost, ai))
         if not candidates:
             return []
@@ -520,10 +598,15 @@ class MentionIndex:
         found: list[Hit] = []
         if not hits:
             return found
+        # both patterns need a connector: without one in the text neither can match
+        forward = _FORWARD_CONNECTOR.search(text) is not None
+        backward = "," in text or "&" in text or "/" in text or "and" in text
+        if not (forward or backward):
+            return found
         taken = [(h.start, h.end) for h in hits]
         for h in hits:
             a = h.alias
-            m = _FORWARD.match(text, h.end) if _HAS_CJK.search(a) else None
+            m = _FORWARD.match(text, h.end) if forward and _HAS_CJK.search(a) else None
             if m:
                 chunk = m.group("chunk")
                 for k in range(len(a) - 1, 0, -1):
@@ -532,7 +615,9 @@ class MentionIndex:
                         found.append(hit)
                         taken.append((hit.start, hit.end))
                         break
-            b = _BACKWARD.search(text, 0, h.start) if " " in a else None
+            # (_BACKWARD ends with a connector: ",", "&", "/" or " and ", then spaces)
+            b = _BACKWARD.search(text, 0, h.start) if backward and " " in a and text[:h.start].rstrip().endswith(
+                (",", "&", "/", "and")) else None
             if b:
                 word = b.group("word")
                 for k in range(1, len(a)):

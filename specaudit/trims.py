@@ -27,8 +27,22 @@ class TrimRef:
     how: str
 
 
+_TRIM_WORD = re.compile(r"(?P<name>[\u3400-\u9fffa-z0-9][\u3400-\u9fffa-z0-9 \-]{1,14}?)(?:版|款|车型)"
+                        r"|(?P<name2>[a-z0-9][a-z0-9\- ]{1,20}?) (?:trim|edition|version)\b")
+
+
+_YEAR = re.compile(r"^(?:(?:19|20)\d{2}|\d{2})(?:款|年款|年|my)?$|^my\d{2}$")
+
+
 def _tokens(header: str) -> list[str]:
-    return [t for t in re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", header) if t]
+    """Words of a header as written (split at spaces before normalising, which would join
+    "2025款 长续航"), each cut into Chinese and Latin runs; model years are left out."""
+    out = []
+    for part in header.split():
+        for t in re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", norm(part)):
+            if t and not _YEAR.match(t):
+                out.append(t)
+    return out
 
 
 class TrimResolver:
@@ -65,7 +79,7 @@ class TrimResolver:
         # words and phrases of the headers
         phrase_trims: dict[str, set[str]] = {}
         for trim, h in normed.items():
-            toks = _tokens(h)
+            toks = _tokens(trim)
             for i in range(len(toks)):
                 for j in range(i + 1, len(toks) + 1):
                     phrase = " ".join(toks[i:j]) if all(t.isascii() for t in toks[i:j]) else "".join(toks[i:j])
@@ -90,7 +104,7 @@ class TrimResolver:
                 if len(base) < 2:
                     continue
                 how = f"{phrase!r} is part of {' / '.join(sorted(trim_set, key=self.trims.index))}"
-                for suf in suffixes:
+                for suf in (x for x in suffixes if any(is_cjk(c) for c in x)):
                     add(base + suf, trim_set, how)
                 if len(base) >= 3:
                     add(base, trim_set, how)
@@ -131,6 +145,28 @@ class TrimResolver:
                 continue
             trims, how = self.table[alias]
             refs.append(TrimRef(trims, start, end, text[start:end], how))
+        refs.extend(self.find_fuzzy(text, [(r.start, r.end) for r in refs]))
+        return sorted(refs, key=lambda r: r.start)
+
+    def find_fuzzy(self, text: str, taken: list[tuple[int, int]]) -> list[TrimRef]:
+        """Trim-like words no short form covers ("长续航Pro版" for "长续航 Pro"), matched to the
+        closest header when the match is clear."""
+        from rapidfuzz import fuzz, process
+
+        refs = []
+        headers = {norm(t): t for t in self.trims}
+        for m in _TRIM_WORD.finditer(text):
+            group = "name" if m.group("name") else "name2"
+            s, e = m.span(group)
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            name = m.group(group).strip()
+            best = process.extract(name, list(headers), scorer=fuzz.WRatio, limit=2)
+            if not best or best[0][1] < 85 or (len(best) > 1 and best[0][1] - best[1][1] < 5):
+                continue
+            header = headers[best[0][0]]
+            refs.append(TrimRef((header,), s, e, text[s:e],
+                                f"{name!r} is closest to the header {header!r} (fuzzy score {best[0][1]:.0f})"))
         return refs
 
     def from_onwards(self, trims: tuple[str, ...]) -> tuple[str, ...]:

@@ -98,3 +98,13 @@ def test_every_result_carries_its_locator_and_match(aion_spec):
     report = audit([aion_spec], [claim])
     (r,) = [r for r in report.results if r.feature == "电动天窗"]
     assert (r.source, r.line, r.column, r.match) == ("page.md", 11, 1, "全景天窗")
+
+
+def test_bare_numbers_take_the_unit_their_row_label_names():
+    from conftest import make_spec
+
+    spec = make_spec("X", ["标准版", "长续航版"], [("CLTC纯电续航里程(km)", ["430", "502"]),
+                                                 ("厂商指导价(万元)", ["13.98", "15.98"])])
+    assert verdicts(spec, "长续航版续航502公里，售价15.98万元。") == {
+        "CLTC纯电续航里程(km)": "supported", "厂商指导价(万元)": "supported"}
+    assert verdicts(spec, "标准版续航450公里")["CLTC纯电续航里程(km)"] == "contradicted"
