@@ -38,6 +38,12 @@ sys.path.insert(0, str(ROOT))
 from specaudit.mentions import MentionIndex, max_edits, _edit_cost  # noqa: E402
 from specaudit.normalise import normalise, norm  # noqa: E402
 
+try:
+    from specaudit.mentions import plausible_typo as _plausible  # noqa: E402
+except ImportError:  # pragma: no cover
+    def _plausible(alias: str, window: str) -> bool:
+        return True
+
 SEED = 20251107
 
 # ---------------------------------------------------------------------------------- vocabulary
@@ -290,9 +296,9 @@ def make_sentences(g: Gen, features: dict[str, list[str]], table: dict[str, set[
                 within = True
             elif kind == "zh-space":
                 within = True  # the normal form drops the space: an exact mention
-            else:
+            else:  # within the matcher's tolerance: its edit budget and its plausibility rule
                 cost = _edit_cost(alias, norm(written))
-                within = 0 < cost <= max_edits(alias)
+                within = 0 < cost <= max_edits(alias) and _plausible(alias, norm(written))
             planted.append(Planted(si, s, s + len(written), fid, alias, written, kind, within))
     lines: list[str] = []
     i = 0

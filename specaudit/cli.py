@@ -6,6 +6,7 @@ status 2, never a traceback; findings at or above the fail level exit 1.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--baseline", type=Path, help="baseline file (default: the config's, or specaudit-baseline.yaml "
                    "at the project root)")
     a.add_argument("--no-baseline", action="store_true", help="ignore the baseline file")
+    a.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="judge the claims in N processes on this machine (same report as 1)")
+    a.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="where to judge: this machine, or a Dask cluster (pip install specaudit[dask])")
+    a.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address for --engine dask (default: a local cluster)")
     a.add_argument("--changed-since", metavar="REF",
                    help="only the copy files changed since a git ref (all of them if a spec changed)")
 
@@ -141,7 +148,15 @@ def _audit(args) -> int:
         print(f"specaudit: {len(claims)} copy file(s) to audit (changed since {args.changed_since})", file=sys.stderr)
     progress = for_stream(sys.stderr)  # a progress line on a terminal, silent otherwise
     try:
-        report = audit(specs, claims, options=options, progress=progress)
+        options = dataclasses.replace(options, include_supported=args.all)
+        if args.jobs < 1:
+            raise InputError("--jobs must be 1 or more")
+        if args.engine == "dask":
+            from .dask import audit_dask
+
+            report = audit_dask(specs, claims, options=options, scheduler=args.scheduler, progress=progress)
+        else:
+            report = audit(specs, claims, options=options, progress=progress, jobs=args.jobs)
     finally:
         if progress is not None:
             progress.close()

@@ -31,6 +31,7 @@ class SpecContext:
     trims: TrimResolver | None = None
     collisions: list[tuple[str, list[str]]] = field(default_factory=list)
     value_rows_of: dict[str, str] = field(default_factory=dict)  # equipment feature -> its figures' feature
+    topics: frozenset[str] = frozenset()  # features named inside row labels of other features
 
     def feature(self, fid: str) -> Feature | None:
         return self.lexicon.features.get(fid)
@@ -112,13 +113,17 @@ def _alias_containing_label(row: SpecRow, base: MentionIndex, lexicon: Lexicon) 
         return None
     kind = {CellKind.VALUE: "value", CellKind.TEXT: "text"}.get(row.kind, "availability")
     pattern = re.compile(rf"(?<![a-z0-9]){re.escape(label)}(?![a-z0-9])")
+    dim = _row_dimension(row)
     best = None
     for alias, ids in list(base.targets.items()) + list(base.after_number.items()):
         if label in alias and pattern.search(alias):
             for fid in ids:
                 f = lexicon.features.get(fid)
-                if f is not None and f.kind == kind and (best is None or len(alias) < best[0]):
-                    best = (len(alias), fid)
+                if f is None or f.kind != kind or (dim and f.dimension not in (None, dim)):
+                    continue
+                key = (not alias.endswith(label), len(alias))  # the label as the head word first
+                if best is None or key < best[0]:
+                    best = (key, fid)
     return best[1] if best else None
 
 
@@ -143,6 +148,7 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
     label_alias_owner: dict[str, set[str]] = {}
     narrower: dict[str, list[SpecRow]] = {}
     value_rows_of: dict[str, set[str]] = {}
+    topics: set[str] = set()
     if spec is not None:
         for row in spec.rows:
             fid = link_row(row, base, lexicon) or f"row:{row.feature}"
@@ -152,9 +158,11 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
                 label_alias_owner.setdefault(form, set()).add(fid)
             for other in _features_in_label(row, base, lexicon) - {fid}:
                 narrower.setdefault(other, []).append(row)
+            in_label = _features_in_label(row, base, lexicon, any_kind=True) - {fid}
+            topics.update(in_label)
             if row.kind is CellKind.VALUE:
                 # "对外放电功率" is the figure of 对外放电 (V2L); "Frunk volume" of the frunk
-                for other in _features_in_label(row, base, lexicon, any_kind=True) - {fid}:
+                for other in in_label:
                     value_rows_of.setdefault(other, set()).add(fid)
         # A feature with no row of its own is judged by the one row that is a kind of it:
         # "HUD" against "AR-HUD抬头显示", "ACC" against "全速域自适应巡航".
@@ -178,7 +186,8 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
                          fuzzy_threshold=fuzzy_threshold)
     trims = TrimResolver(spec.trims, trim_aliases, _value_trim_aliases(spec)) if spec is not None else None
     related = {f: next(iter(ids)) for f, ids in value_rows_of.items() if len(ids) == 1}
-    return SpecContext(spec, lexicon, index, rows_by_feature, feature_of_row, trims, collisions, related)
+    return SpecContext(spec, lexicon, index, rows_by_feature, feature_of_row, trims, collisions, related,
+                       frozenset(topics))
 
 
 def row_cycle(row: SpecRow) -> str | None:

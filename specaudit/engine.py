@@ -39,6 +39,9 @@ class AuditOptions:
     # which spec applies to which copy: (claims glob, spec paths, model) per mapping, the first
     # matching glob wins; globs and spec paths absolute (Config.mappings() resolves them)
     mappings: tuple[tuple[str, tuple[str, ...], str | None], ...] = ()
+    # keep `supported` results in the report (`--all`); without, they are dropped as the audit
+    # streams, so a large corpus holds only its findings in memory
+    include_supported: bool = True
 
 
 class Auditor:
@@ -95,15 +98,17 @@ class Auditor:
         return cache[source]
 
     def readings(self, claim: Claim) -> list[Reading]:
-        ctx = self.context_for(claim)
-        return [read_sentence(s, ctx) for s in split_sentences(claim)]
-
-    def audit_claim(self, claim: Claim) -> tuple[list[Finding], int, int]:
-        """Results for one claim, plus its sentence and mention counts."""
+        """Each sentence of a claim read in order; a sentence that only names trims scopes the next."""
         ctx = self.context_for(claim)
         readings: list[Reading] = []
         for s in split_sentences(claim):
             readings.append(read_sentence(s, ctx, readings[-1].scope_out if readings else None))
+        return readings
+
+    def audit_claim(self, claim: Claim) -> tuple[list[Finding], int, int]:
+        """Results for one claim, plus its sentence and mention counts."""
+        ctx = self.context_for(claim)
+        readings = self.readings(claim)
         groups: dict[str, list[tuple[Assertion, Judgement, Reading]]] = {}
         for r in readings:
             for a in r.assertions:
@@ -152,8 +157,12 @@ class Auditor:
 
 
 def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path | Claim] = (), *,
-          options: AuditOptions = AuditOptions(), progress=None) -> Report:
-    """Audit copy against spec tables; the Python entry point behind `specaudit audit`."""
+          options: AuditOptions = AuditOptions(), progress=None, jobs: int = 1, judged=None) -> Report:
+    """Audit copy against spec tables; the Python entry point behind `specaudit audit`.
+
+    Claims stream from their files; `jobs` > 1 judges them in that many processes (same
+    report). `judged`, for other engines (specaudit.dask), maps (specs, options, claim
+    paths) to (claim, results, sentences, mentions) in input order."""
     spec_objs: list[Spec] = []
     paths = []
     for s in specs:
@@ -170,11 +179,19 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
     stream = list(claim_objs)
     iterator = iter_claims(claim_paths) if claim_paths else iter(())
     rules = RuleRunner(options.rule_packs, auditor.lexicon, severities=options.severities)
-    for claim in _chain(stream, iterator):
-        found, s, m = auditor.audit_claim(claim)
+    keep = _keep(options)
+    if judged is not None:
+        judgements = judged(spec_objs, options, claim_objs, claim_paths)
+    elif jobs > 1:
+        from .parallel import audit_parallel
+
+        judgements = audit_parallel(spec_objs, options, _chain(stream, iterator), jobs, auditor=auditor)
+    else:
+        judgements = ((c, *auditor.audit_claim(c)) for c in _chain(stream, iterator))
+    for claim, found, s, m in judgements:
         extra = rules.claim(claim, auditor.context_for(claim), found)
-        results.extend(rules.kept(found))  # a fact rule (dates, lists) may take over a judged row
-        results.extend(extra)
+        results.extend(keep(rules.kept(found)))  # a fact rule (dates, lists) may take over a judged row
+        results.extend(keep(extra))
         if claim.waivers:
             waiver_results.extend(waiver_findings(claim))  # kept out of the rule packs' view
             waivers.extend(claim_waivers(claim))
@@ -183,7 +200,7 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
         n_mentions += m
         if progress is not None:
             progress(n_claims)
-    results.extend(rules.finish(results))
+    results.extend(keep(rules.finish(results)))
     results.extend(waiver_results)
     results.sort(key=_order)
     return Report(
@@ -224,6 +241,12 @@ def glob_match(pattern: str, path: str) -> bool:
             out.append(re.escape(pattern[i]))
             i += 1
     return re.fullmatch("".join(out), path) is not None
+
+
+def _keep(options: AuditOptions):
+    if options.include_supported:
+        return lambda found: found
+    return lambda found: [f for f in found if f.verdict != "supported"]
 
 
 def _chain(first, second):

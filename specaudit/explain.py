@@ -5,8 +5,6 @@ from .context import build_context, label_forms
 from .engine import AuditOptions, Auditor
 from .judge import judge
 from .model import Claim, Locator
-from .reading import read_sentence
-from .sentences import split_sentences
 from .specs import load_specs
 from .units import format_value
 
@@ -19,8 +17,8 @@ def explain(text: str, spec_paths: list[str], lexicon_files: list[str] = ()) -> 
     out: list[str] = []
     if ctx.spec:
         out.append(f"spec: {ctx.spec.model} ({ctx.spec.source}); trims: {', '.join(ctx.spec.trims)}")
-    for sentence in split_sentences(claim):
-        r = read_sentence(sentence, ctx)
+    for r in auditor.readings(claim):
+        sentence = r.sentence
         out.append(f"\nsentence: {sentence.text}")
         out.append(f"  normalised: {r.norm.text}")
         for h in r.hits:

@@ -21,7 +21,7 @@ from .normalise import norm
 KINDS = ("availability", "value", "text")
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: same rules, 10x faster
 FEATURE_KEYS = {"id", "name", "zh", "group", "kind", "dimension", "aliases", "after_number",
-                "confusables", "examples", "replace", "note", "values"}
+                "confusables", "examples", "replace", "note", "values", "descriptor"}
 DIMENSION_ALIASES = {"duration": "time", "charge_power": "power"}
 
 
@@ -39,6 +39,7 @@ class Feature:
     match_examples: tuple[str, ...] = ()
     no_match_examples: tuple[str, ...] = ()
     source: str = ""                       # "file.yaml:12"
+    descriptor: bool = False               # what the car is (纯电, SUV), not a claim: only judged against a row
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def _parse_feature(item, path: Path, lines: dict[str, int], n: int) -> tuple[Fea
         match_examples=tuple(str(e) for e in examples.get("match") or ()),
         no_match_examples=tuple(str(e) for e in examples.get("no_match") or ()),
         source=f"{path}:{line or 0}",
+        descriptor=bool(item.get("descriptor", False)),
     )
     if not feat.aliases and not feat.after_number and not item.get("replace") is False and n >= 0:
         if not feat.zh and not item.get("name"):

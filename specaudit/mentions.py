@@ -154,14 +154,15 @@ def _pinyin_dict() -> dict[int, str]:
 
 @lru_cache(maxsize=1)
 def _common_homophones() -> dict[str, tuple[str, ...]]:
-    """reading -> the common characters (GB2312) that have it: the ones an input method offers."""
+    """reading -> the common characters (GB2312 level 1) that have it: an input method's first offers."""
     out: dict[str, list[str]] = {}
     for ch, sound in _sound_table().items():
         try:
-            ch.encode("gb2312")
+            code = ch.encode("gb2312")
         except UnicodeEncodeError:
             continue
-        out.setdefault(sound, []).append(ch)
+        if 0xB0 <= code[0] <= 0xD7:  # level 1: the 3,755 common characters an input method offers first
+            out.setdefault(sound, []).append(ch)
     return {s: tuple(sorted(chars)) for s, chars in out.items()}
 
 
@@ -213,15 +214,23 @@ def max_edits(alias: str) -> float:
 
 def plausible_typo(alias: str, window: str) -> bool:
     """A fuzzy window must look like a slip on the alias, not like other words: the same script,
-    and for a phrase the same first and last word stems ("available now" is not "available on")."""
+    and for a phrase the same first letters of the first and last words ("available now" is not
+    "available on")."""
     if alias.isascii() != window.isascii():
         return False
     words_a, words_w = alias.split(), window.split()
+    if alias.isascii() and words_a and words_w and words_a[0][:1] != words_w[0][:1]:
+        return False  # a typo seldom hits the first letter; "bridge" is not "fridge"
     if len(words_a) >= 2:
         if len(words_w) < 2:
             return False
-        if words_a[0][:2] != words_w[0][:2] or words_a[-1][:2] != words_w[-1][:2]:
+        # first letters, not two: a dropped second letter ("lka uard", "snse fast") is a slip
+        if words_a[0][:1] != words_w[0][:1] or words_a[-1][:1] != words_w[-1][:1]:
             return False
+        if len(words_a) == len(words_w):
+            # a short word edited is another word ("top speed" -> "to speed")
+            if any(a != w and len(a) < 4 for a, w in zip(words_a, words_w)):
+                return False
     return True
 
 
@@ -272,15 +281,38 @@ def _pigeonhole(alias: str, m: int, nested: list[tuple[int, int]]) -> list[tuple
     return best[1] if best else [(a, b) for a, b in parts if len(alias[a:b].strip()) >= 2]
 
 
+_ENDINGS = frozenset(("s", "es", "d", "ed", "r", "er"))
+
+
+def _word_form(alias: str, window: str) -> bool:
+    """A Latin window that is another form of the alias's word ("drive" for "driver", "heater"
+    for "heated") is that other word, not a typo: a slip rarely makes a real ending."""
+    if " " in alias or " " in window or not (alias.isascii() and window.isascii()):
+        return False
+    if alias.startswith(window):
+        return alias[len(window):] in _ENDINGS
+    if window.startswith(alias):
+        return window[len(alias):] in _ENDINGS
+    return len(alias) == len(window) and alias[:-1] == window[:-1] and alias[-1] in "dsr" and window[-1] in "dsr"
+
+
 _distance = Levenshtein.distance
 _hamming = Hamming.distance
 
 
-def _overlaps(start: int, end: int, spans) -> bool:
-    for s, e in spans:
-        if start < e and s < end:
-            return True
-    return False
+def _blocked(start: int, end: int, exact, cost: float) -> bool:
+    """A fuzzy window loses to an exact mention it overlaps, unless the mentions lie inside it
+    and the rest of the window carries the typo with three or more characters per edit:
+    "panoramc sunroof" is a typo of "panoramic sunroof", not a mention of "sunroof", but
+    "后排座椅加热" is "座椅加热", not a typo of "前排座椅加热"."""
+    inside = 0
+    for s, e in exact:
+        if s < end and start < e:
+            if start <= s and e <= end:
+                inside += e - s
+            else:
+                return True
+    return inside > 0 and end - start - inside < 3 * cost
 
 
 def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_text: int,
@@ -303,7 +335,7 @@ def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_t
             return -1, -1, 0.0
         s, cost_l = -1, K + 1
         for st in range(max(0, base - K), min(pstart - 1, base + K) + 1):
-            if text[st] == " " or (word_start and st and text[st - 1] in _WORD):
+            if text[st] == " " or (word_start and (text[st] not in _WORD or st and text[st - 1] in _WORD)):
                 continue
             c = _distance(left, text[st:pstart], score_cutoff=K)
             if c < cost_l or (c == cost_l and abs(st - base) < abs(s - base)):
@@ -322,7 +354,8 @@ def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_t
             return -1, -1, 0.0
         e, cost_r = -1, budget + 1
         for en in range(max(pend + 1, base - budget), min(n_text, base + budget) + 1):
-            if text[en - 1] == " " or (word_end and en < n_text and text[en] in _WORD and not _plural_ok(text, en)):
+            if text[en - 1] == " " or (word_end and (text[en - 1] not in _WORD or en < n_text and text[en] in _WORD
+                                                     and not _plural_ok(text, en))):
                 continue
             c = _distance(right, text[pend:en], score_cutoff=budget)
             if c < cost_r or (c == cost_r and abs(en - base) < abs(e - base)):
@@ -400,8 +433,8 @@ class MentionIndex:
         n = len(text)
         for start, end, idx in matches:
             alias, ids, left, right, after = meta[idx]
-            if left and start and text[start - 1] in _WORD:
-                continue
+            if left and start and text[start - 1] in _WORD and not (ids is None and text[start - 1].isdigit()):
+                continue  # ("51.9kwh": an after-number alias may touch its figure)
             if right and end < n and text[end] in _WORD and not _plural_ok(text, end):
                 continue
             if ids is None:  # an after-number alias: "4,790 mm long", "14-speaker"
@@ -421,6 +454,9 @@ class MentionIndex:
         aliases: list[tuple[str, float, int, bool, bool]] = []  # (alias, k, whole edits, word start, word end)
         homophones = None
         nested_in = _nested_aliases(list(self.targets))
+        # exact mentions inside longer aliases: alias -> ([(parent, offset)] of short Chinese
+        # parents, {2 characters before it in the parent: [(parent, offset)]}, {... after it})
+        parents: dict[str, tuple[list, dict, dict]] = {}
         for alias in self.targets:
             k = max_edits(alias)
             if k <= 0:
@@ -429,6 +465,19 @@ class MentionIndex:
             aliases.append((alias, k, int(k), alias[0] in _WORD, alias[-1] in _WORD))
             n = len(alias)
             nested = nested_in(alias)
+            for ns, ne in nested:
+                subst, before, after = parents.setdefault(alias[ns:ne], ([], {}, {}))
+                if k < 1:
+                    subst.append((ai, ns))
+                    continue
+                if n - (ne - ns) <= 4 or _HAS_CJK.search(alias):
+                    # little around it (Chinese, mostly): the typo is likely next to it, try it always
+                    before.setdefault(None, []).append((ai, ns, alias[:ns], alias[ne:]))
+                    continue
+                if ns:
+                    before.setdefault(alias[max(0, ns - 2):ns], []).append((ai, ns))
+                if ne < n:
+                    after.setdefault(alias[ne:ne + 2], []).append((ai, ns))
             if k < 1:
                 # 3-5 letters with Chinese: one same-sounding character and nothing else
                 cjk = [i for i, c in enumerate(alias) if is_cjk(c)]
@@ -449,7 +498,7 @@ class MentionIndex:
                         if h != alias[i]:
                             pieces.setdefault(alias[:i] + h + alias[i + 1:], []).append((ai, 0, _VARIANT))
                 continue
-            for lo, hi in _pigeonhole(alias, int(k) + 1, nested):
+            for lo, hi in _pigeonhole(alias, int(k) + 1, ()):
                 kind = _EDITS
                 if lo == 0 and alias[0] in _WORD:
                     kind = _PREFIX
@@ -457,6 +506,7 @@ class MentionIndex:
                     kind = _SUFFIX
                 pieces.setdefault(alias[lo:hi], []).append((ai, lo, kind))
         self._aliases = aliases
+        self._parents = parents
         self._piece_list = sorted(pieces)
         # per piece: (kind, alias index, alias, offset, alias text left of the piece, right of
         # it, whole edits allowed, Latin start, Latin end)
@@ -470,19 +520,22 @@ class MentionIndex:
         if find is None:
             return []
         if covered:
-            # a fuzzy window never overlaps an exact mention, so no piece inside one counts:
-            # blank them out (same length, same offsets) before looking for pieces
+            # no piece inside an exact mention counts (a window there would overlap it): blank
+            # them out (same length, same offsets); the longer aliases an exact mention may be
+            # part of, with a typo next to it, are tried from the mention itself (_swallow)
             masked = text
             for cs, ce in covered:
                 masked = masked[:cs] + "\x00" * (ce - cs) + masked[ce:]
             found = find(masked)
         else:
             found = find(text)
+        candidates: dict[tuple[int, int], list[tuple[float, int]]] = {}
+        if covered and self._parents:
+            self._swallow(text, covered, candidates)
         if not found:
-            return []
+            return self._resolve(text, candidates) if candidates else []
         n_text = len(text)
         piece_info = self._pieces
-        candidates: dict[tuple[int, int], list[tuple[float, int]]] = {}
         for pstart, pend, pi in found:
             for kind, ai, alias, offset, left, right, K, word_start, word_end in piece_info[pi]:
                 if kind == _PREFIX:  # the window starts with the piece: find its end
@@ -496,8 +549,8 @@ class MentionIndex:
                         continue
                     e, cost = -1, K + 1
                     for en in range(max(pend + 1, base - K), min(n_text, base + K) + 1):
-                        if text[en - 1] == " " or (word_end and en < n_text and text[en] in _WORD
-                                                   and not _plural_ok(text, en)):
+                        if text[en - 1] == " " or (word_end and (text[en - 1] not in _WORD or en < n_text and text[en] in _WORD
+                                                                 and not _plural_ok(text, en))):
                             continue
                         c = _distance(right, text[pend:en], score_cutoff=K)
                         if c < cost or (c == cost and abs(en - base) < abs(e - base)):
@@ -513,7 +566,7 @@ class MentionIndex:
                         continue
                     s, cost = -1, K + 1
                     for st in range(max(0, base - K), min(pstart - 1, base + K) + 1):
-                        if text[st] == " " or (word_start and st and text[st - 1] in _WORD):
+                        if text[st] == " " or (word_start and (text[st] not in _WORD or st and text[st - 1] in _WORD)):
                             continue
                         c = _distance(left, text[st:pstart], score_cutoff=K)
                         if c < cost or (c == cost and abs(st - base) < abs(s - base)):
@@ -527,7 +580,8 @@ class MentionIndex:
                 elif kind == _VARIANT:  # the whole alias with one same-sounding character
                     s, e, cost = pstart, pend, 0.5
                     if (word_start and s and text[s - 1] in _WORD) or (
-                            word_end and e < n_text and text[e] in _WORD and not _plural_ok(text, e)):
+                            word_end and e < n_text and text[e] in _WORD and not _plural_ok(text, e)) or (
+                            covered and _blocked(s, e, covered, 0.5)):
                         continue
                 else:  # _SUBST: exactly one character differs, and it sounds the same
                     s = pstart - offset
@@ -540,18 +594,76 @@ class MentionIndex:
                     i = 0
                     while alias[i] == window[i]:
                         i += 1
-                    if not _same_sound(alias[i], window[i]) or not _boundary_ok(text, s, e, alias):
+                    if not _same_sound(alias[i], window[i]) or not _boundary_ok(text, s, e, alias) or (
+                            covered and _blocked(s, e, covered, 0.5)):
                         continue
                     cost = 0.5
                 if kind == _PREFIX or kind == _SUFFIX or kind == _EDITS:
-                    if covered and _overlaps(s, e, covered):
-                        continue
                     if kind != _EDITS and e - s == len(alias):  # a same-sounding character costs half
                         cost = min(cost, _substitution_cost(alias, text[s:e]))
+                    if covered and _blocked(s, e, covered, cost):
+                        continue
                 candidates.setdefault((s, e), []).append((cost, ai))
         if not candidates:
             return []
         return self._resolve(text, candidates)
+
+    def _swallow(self, text: str, covered: list[tuple[int, int]], candidates) -> None:
+        """Longer aliases around exact mentions: "panoramc sunroof" around "sunroof"."""
+        parents = self._parents
+        aliases = self._aliases
+        n_text = len(text)
+        for cs, ce in covered:
+            entry = parents.get(text[cs:ce])
+            if entry is None:
+                continue
+            subst, before, after = entry
+            for ai, offset in subst:  # a short Chinese parent: one same-sounding character
+                alias = aliases[ai][0]
+                s = cs - offset
+                e = s + len(alias)
+                if s < 0 or e > n_text:
+                    continue
+                window = text[s:e]
+                if _hamming(alias, window, score_cutoff=1) != 1:
+                    continue
+                i = 0
+                while alias[i] == window[i]:
+                    i += 1
+                if _same_sound(alias[i], window[i]) and _boundary_ok(text, s, e, alias) and not _blocked(s, e, covered, 0.5):
+                    candidates.setdefault((s, e), []).append((0.5, ai))
+            if not (before or after):
+                continue
+            tried = set()
+            for ai, offset, left, right in before.get(None, ()):
+                # short parts around the mention: with one edit, one of two parts is intact
+                # (or, when the mention ends the parent, the one part is close)
+                alias, k, K, word_start, word_end = aliases[ai]
+                if left and right:
+                    if not (text.startswith(right, ce) or text.endswith(left, 0, cs)
+                            or text.startswith(right, ce + 1) or text.startswith(right, ce - 1)
+                            or text.endswith(left, 0, cs - 1) or text.endswith(left, 0, cs + 1)):
+                        continue
+                elif left:
+                    if cs < len(left) - K or _distance(left, text[max(0, cs - len(left)):cs], score_cutoff=2 * K) > 2 * K:
+                        continue
+                elif ce + len(right) - K > n_text or _distance(right, text[ce:ce + len(right)], score_cutoff=2 * K) > 2 * K:
+                    continue
+                tried.add((ai, offset))
+                s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, cs, ce, offset)
+                if s >= 0 and not _blocked(s, e, covered, cost):
+                    candidates.setdefault((s, e), []).append((cost, ai))
+            # the parent's characters next to the mention must be there (the typo is further off)
+            for found in (before.get(text[max(0, cs - 2):cs]), before.get(text[cs - 1:cs]) if cs else None,
+                          after.get(text[ce:ce + 2]), after.get(text[ce:ce + 1])):
+                for ai, offset in found or ():
+                    if (ai, offset) in tried:
+                        continue
+                    tried.add((ai, offset))
+                    alias, k, K, word_start, word_end = aliases[ai]
+                    s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, cs, ce, offset)
+                    if s >= 0 and not _blocked(s, e, covered, cost):
+                        candidates.setdefault((s, e), []).append((cost, ai))
 
     def _resolve(self, text: str, candidates) -> list[Hit]:
         """Keep each window's closest alias, unless a different feature is as close."""
@@ -573,7 +685,7 @@ class MentionIndex:
                 if targets[other] != ids and abs(len(other) - len(window)) <= cost and _edit_cost(other, window) <= cost:
                     rival = True  # as close to another feature: ambiguous, not a mention
                     break
-            if rival or not plausible_typo(alias, window):
+            if rival or not plausible_typo(alias, window) or _word_form(alias, window):
                 continue
             score = fuzz.ratio(alias, window)
             if score < self.fuzzy_threshold:
@@ -655,6 +767,8 @@ class MentionIndex:
         fuzzy = self.scan_fuzzy(text, [(h.start, h.end) for h in exact]) if self._find_pieces is not None else None
         if not fuzzy:
             return exact
+        # exact mentions a fuzzy window has taken in (see _blocked) give way to it
+        exact = [h for h in exact if not any(f.start <= h.start and h.end <= f.end for f in fuzzy)]
         return sorted(exact + fuzzy, key=_order)
 
 

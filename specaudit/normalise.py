@@ -58,6 +58,41 @@ def _t2s_convert(text: str) -> str:
     return _t2s().convert(text)
 
 
+# OpenCC t2s phrase entries (TSPhrases) whose characters are each left alone by a character
+# conversion, but which convert as a phrase ("瞭解" -> "了解", "藉口" -> "借口", "打坏" -> "打坯").
+_T2S_PHRASE_ONLY = (
+    "一坏 一目瞭然 不瞭解 么麽 二噁英 以免藉口 以功覆過 侔德覆載 傷亡枕藉 凌藉 出醜狼藉 函覆 反反覆覆 反覆 名覆金甌 回覆 土坏 "
+    "坏土 坏子 坏布 坏戶 彷彿 憑藉 憑藉着 打坏 找藉口 拉坏 拜覆 捏坏 據瞭解 文錦覆阱 明瞭 明覆 毛坏 沈沒 沈積 沈船 沈默 "
+    "滑藉 牴牾 牴觸 狐藉虎威 申覆 發覆 瞭如 瞭如指掌 瞭然 瞭然於心 瞭若指掌 瞭解 瞭解到 磚坏 示覆 稟覆 答覆 篤麼 簡單明瞭 "
+    "素藉 脫坏 茵藉 蒜薹 蕓薹 蕩覆 藉代 藉以 藉助 藉助於 藉卉 藉口 藉喻 藉寇兵 藉手 藉據 藉故 藉故推辭 藉方 藉條 藉槁 藉機 "
+    "藉此 藉此機會 藉甚 藉由 藉着 藉端 藉端生事 藉箸代籌 藉草枕塊 藉詞 藉讀 藉資 衹得 衹見樹木 覆上 覆住 覆信 覆冒 覆呈 "
+    "覆命 覆墓 覆宗 覆帳 覆幬 覆成 覆按 覆文 覆杯 覆校 覆瓿 覆盂 覆育 覆蕉尋鹿 覆逆 覆醢 覆醬瓿 覆電 覆露 覆鹿尋蕉 覆鹿遺蕉 "
+    "覆鼎 見覆 貂覆額 買臣覆水 踅門瞭戶 躪藉 醞藉 重覆 鈞覆 鋼坏 鑿坏 陶坏 雁杳魚沈 雖覆能復 電覆 露覆 頗覆 麼些族 傢俱 "
+    "鉸鍊 鉅子 鉅萬 鉅防 甚鉅 畢昇 計畫 籌畫 無序"
+).split()
+
+
+@lru_cache(maxsize=1)
+def _t2s_changes() -> re.Pattern:
+    """Characters the t2s conversion may change: those it converts on their own, those a phrase
+    entry converts, and everything outside the BMP. A text without them is left as it is, so
+    it skips the conversion call (most copy is written in simplified characters already)."""
+    convert = _t2s().convert
+    ranges = (range(0x3400, 0xA000), range(0xF900, 0xFB00))
+    block = "".join(chr(cp) for r in ranges for cp in r)
+    # one call for the whole block, a line per character, so no two characters form a phrase
+    out = convert("\n".join(block)).split("\n")
+    changes = set()
+    if len(out) == len(block):
+        changes = {ord(c) for c, o in zip(block, out) if o != c}
+    else:  # pragma: no cover - a converter that merges lines: ask character by character
+        changes = {ord(c) for c in block if convert(c) != c}
+    for phrase in _T2S_PHRASE_ONLY:
+        converted = convert(phrase)
+        changes.update(ord(a) for a, b in zip(phrase, converted) if a != b)
+    return re.compile(f"[{_char_class(changes)}\\U00010000-\\U0010ffff]")
+
+
 # Fast paths: most copy is already NFKC, has no full-width punctuation, no variant forms and
 # single spaces only; each step below runs only when a C-level check says it would change
 # something, so a plain sentence costs a few regex searches and no Python loop per character.
@@ -157,7 +192,7 @@ def normalise(text: str) -> Normalised:
     if cjk:
         if _HAS_VARIANT.search(s) is not None:
             s = s.translate(VARIANTS)
-        converted = _t2s_convert(s)
+        converted = _t2s_convert(s) if _t2s_changes().search(s) is not None else s
         if len(converted) == len(s):
             s = converted
         else:  # a phrase conversion changed the length: convert char by char instead

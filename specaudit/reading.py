@@ -113,11 +113,23 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
     reading = Reading(sentence, n, hits, quantities, trim_refs, cues)
     reading.question = text.rstrip().endswith(("?", "？")) or any(c.kind == "question" for c in cues)
     if not reading.question:
-        reading.assertions = _assertions(reading, ctx, scope_in)
+        reading.assertions = [a for a in _assertions(reading, ctx, scope_in) if _judgeable(ctx, a.feature_id)]
     if trim_refs and not hits:
         trims = tuple(t for t in (ctx.spec.trims if ctx.spec else ()) if any(t in r.trims for r in trim_refs))
         reading.scope_out = (trims, "; ".join(r.how for r in trim_refs) + " (from the sentence before)")
     return reading
+
+
+def _judgeable(ctx: SpecContext, fid: str) -> bool:
+    """A descriptor ("纯电SUV") with no row is how the car is described, not a claim to check."""
+    if fid in ctx.rows_by_feature:
+        return True
+    f = ctx.feature(fid)
+    if f is not None and f.descriptor:
+        return False
+    # a topic the spec's rows are about ("租电" when rows say 电池租用月租金, 电池租用每月基础
+    # 里程): the spec covers it through those rows, so it is not unverifiable
+    return fid not in ctx.topics
 
 
 def _row_kind(ctx: SpecContext, fid: str) -> str:
@@ -286,7 +298,8 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
             if id(q) in used_quantities:
                 continue
             h = last_by_dim.get(q.dimension) or (last_by_dim.get("rate") if q.dimension == "price" else None)
-            if h is None and not any(_gap(x, q) <= 8 for x in hits if _row_kind(ctx, x.feature_id) != "value"):
+            if h is None and not any(_gap(x, q) <= 8 for x in hits
+                                     if _row_kind(ctx, x.feature_id) != "value" and x.feature_id in ctx.rows_by_feature):
                 # a figure beside an equipment word is about it ("sunroof for $1,200"), not a row
                 h = _row_for_figure(ctx, q)
             if h is not None:
@@ -382,7 +395,7 @@ def _value_assertion(h: Hit, q: Quantity, text: str, scope, scope_how, only, cue
         comparator = "min"
     elif "comparators.max_before" in kinds_before:
         comparator = "max"
-    elif "comparators.ge_before" in kinds_before or "comparators.ge_after" in kinds_after:
+    elif "comparators.ge_before" in kinds_before or "comparators.ge_after" in kinds_after or "+" in q.raw:
         comparator = "ge"
     elif "comparators.le_before" in kinds_before or "comparators.le_after" in kinds_after:
         comparator = "le"

@@ -100,7 +100,7 @@ def _pattern() -> re.Pattern:
               rf"|(?P<en>\b(?:{en}))")
     return re.compile(
         rf"(?P<prefix>(?:{prefix_alt})\s?)?(?:{number})"
-        rf"(?P<scale>\s?(?:万|k\b))?"
+        rf"(?P<scale>\s?(?:万|k\b))?(?P<plus>\+)?"
         rf"(?P<unit>[\s\-]?(?:{suffix_alt}))?",
         re.IGNORECASE,
     )
@@ -144,7 +144,7 @@ def find_quantities(text: str, *, bare: bool = True) -> list[Quantity]:
         if unit_text and _is_ascii_word(unit_text[-1]) and _is_ascii_word(text[m.end():m.end() + 1]):
             # "5 seats" matched "s": an English unit must end at a word boundary
             unit_text = ""
-        groups = ["num", "cn", "en", "scale"] + (["unit"] if unit_text else [])
+        groups = ["num", "cn", "en", "scale", "plus"] + (["unit"] if unit_text else [])
         start, end = m.start(), max(m.end(g) for g in groups if m.group(g))
         if m.group("num"):
             digits = m.group("num").replace(",", "")
@@ -159,8 +159,8 @@ def find_quantities(text: str, *, bare: bool = True) -> list[Quantity]:
                 continue  # "三元锂", "珠三角", "一度", "百公里加速": words, not figures
             value, decimals = parsed, 0
         else:
-            if not unit_text:
-                continue
+            if not unit_text or unit_text in ("in", "s", "m", "l", "t", "mi", '"'):
+                continue  # "five in comfort", "one s": words, not figures
             value, decimals = float(EN_NUMBERS[m.group("en").casefold()]), 0
         factor, unit = 1.0, ""
         if scale_text:

@@ -13,6 +13,9 @@ def claim(text, source="copy.md", line=1, record=None, channel=None, model=None,
 
 
 def run(spec, claims, packs=("default",), **kw):
+    """An audit of `claims` with these packs; the typo pass is off (rules do not depend on it,
+    and building its index dominates the cost of a small audit)."""
+    kw.setdefault("fuzzy", False)
     claims = [c if isinstance(c, Claim) else claim(c, line=i + 1) for i, c in enumerate(claims)]
     return audit([spec] if spec is not None else [], claims, options=AuditOptions(rule_packs=tuple(packs), **kw))
 

@@ -31,7 +31,7 @@ KINDS = {"availability", "value", "text"}
 DIMENSIONS = {"distance", "length", "energy", "time", "duration", "price", "power", "torque",
               "speed", "volume", "mass", "size_inch", "years", "count", "rate", "consumption_fuel",
               "consumption_elec", "area", "percent", "angle", "charge_power", "other"}
-KEYS = {"id", "name", "zh", "group", "kind", "dimension", "aliases", "after_number",
+KEYS = {"descriptor", "id", "name", "zh", "group", "kind", "dimension", "aliases", "after_number",
         "confusables", "examples"}
 LANGS = {"zh", "zh-Hant", "en"}
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")

@@ -8,7 +8,8 @@ Every statement the feature judgement read is kept: its model, feature, trims an
 (there / not there, a figure, unlimited, a text value). At the end, statements about the same
 feature of the same model, on overlapping trims, from different places, are compared:
 - there vs. not there ("有全景遮阳帘" / "没有全景遮阳帘");
-- two figures beyond the rounding tolerance ("3000公里" / "5000公里"), or a figure vs. unlimited;
+- two figures for the same trims beyond the rounding tolerance ("3000公里" / "5000公里"), or a
+  figure vs. unlimited;
 - for text rows, one the spec backs vs. one it contradicts ("只有广州和上海能开票" / "全国都能开票").
 This works for facts the spec does not cover too: then the statements' own polarity and figures
 are compared. One finding per feature, at the statement that disagrees with the spec (else the
@@ -206,6 +207,8 @@ def _conflict(a: Statement, b: Statement) -> bool:
     if ka == "fig" and kb == "fig":
         if a.stance[1] != "eq" or b.stance[1] != "eq" or "unqualified" in (a.verdict, b.verdict):
             return False
+        if set(a.trims) != set(b.trims):
+            return False  # "430 km" for every trim and "502 km" for the Max are different facts
         qa, qb = a.stance[2], b.stance[2]
         if qa.unit != qb.unit:
             return False

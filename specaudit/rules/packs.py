@@ -61,6 +61,7 @@ class Rule:
     fire: tuple = ()
     passes: tuple = ()
     example_spec: dict | None = None
+    enabled: bool = True
     file: str = ""
     line: int = 0
     lines: dict = field(default_factory=dict, compare=False, hash=False)  # key path -> line
@@ -158,7 +159,7 @@ def load_rules(names: tuple[str, ...] | list[str] = ()) -> list[Rule]:
     for pack in load_packs(names):
         for rule in pack.rules:
             rules.pop(rule.id, None)
-            rules[rule.id] = rule if rule.params.get("__enabled__", True) else None
+            rules[rule.id] = rule if rule.enabled else None
     return [r for r in rules.values() if r is not None]
 
 
@@ -218,13 +219,13 @@ def load_pack(path: str | Path) -> Pack:
 
 
 def _node_lines(node, path: tuple, out: dict) -> None:
+    """The line of every key and item, by its path: ("rules", 3, "severity") -> 17."""
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
-            out[path + (key,)] = k.start_mark.line + 1
             _node_lines(v, path + (key,), out)
-            out[path + (key,)] = k.start_mark.line + 1
+            out[path + (key,)] = k.start_mark.line + 1  # a key's own line, not its value's
     elif isinstance(node, yaml.SequenceNode):
         for i, v in enumerate(node.value):
             _node_lines(v, path + (i,), out)
@@ -286,11 +287,11 @@ def _parse_rule(item, pack: str, file: str, line: int, lines: dict, language: st
     if item.get("enabled") is not None and not isinstance(item["enabled"], bool):
         raise InputError(f"rule {rid!r}: `enabled` is true or false", file, f"line {lines.get(('enabled',), line)}")
     params = {k: v for k, v in item.items() if k not in COMMON_KEYS}
-    params["__enabled__"] = item.get("enabled", True)
     return Rule(id=rid, kind=kind, pack=pack, name=str(item.get("name") or rid),
                 message=str(item.get("message") or ""), rationale=str(item.get("rationale") or "").strip(),
                 suggestion=str(item.get("suggestion") or ""), severity=severity, language=lang, params=params,
-                fire=tuple(fire), passes=tuple(passes), example_spec=spec, file=file, line=line, lines=lines)
+                fire=tuple(fire), passes=tuple(passes), example_spec=spec, enabled=item.get("enabled", True),
+                file=file, line=line, lines=lines)
 
 
 def _check_example(ex, rid: str, file: str, line: int) -> None:

@@ -1,0 +1,101 @@
+"""Auditing claims in batches, in other processes: `--jobs N` and the Dask path share this.
+
+A worker process builds its Auditor (lexicon, spec contexts, matcher indexes) once, on its
+first batch, and keeps it for every later batch with the same specs and options. The batch
+function judges each claim's feature mentions; the rule packs and waivers, which need every
+claim in order (disclosures per document, consistency across channels), run in the process
+that reads the claims, on the results as they come back in input order, exactly as a
+single-process audit runs them. So `--jobs N` gives the same report as `--jobs 1`.
+
+Claims are read lazily and at most a few batches per worker are in flight, so memory does not
+grow with the corpus.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import pickle
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from .model import Claim, Finding, Spec
+
+BATCH_SIZE = 1000  # claims per task: large enough to amortise pickling, small enough to stream
+
+_AUDITOR = None
+_AUDITOR_KEY: str | None = None
+
+
+def setup(specs: list[Spec], options) -> None:
+    """Build this process's Auditor for `specs` and `options` (a no-op when it already has it)."""
+    global _AUDITOR, _AUDITOR_KEY
+    key = _key(specs, options)
+    if _AUDITOR is None or _AUDITOR_KEY != key:
+        from .engine import Auditor
+
+        _AUDITOR = Auditor(list(specs), options)
+        _AUDITOR_KEY = key
+
+
+def _key(specs, options) -> str:
+    return hashlib.sha256(pickle.dumps((tuple(specs), options))).hexdigest()
+
+
+def auditor():
+    if _AUDITOR is None:
+        raise RuntimeError("specaudit.parallel.setup(specs, options) has not run in this process")
+    return _AUDITOR
+
+
+def audit_claims(claims: Iterable[Claim]) -> list[tuple[list[Finding], int, int]]:
+    """Per claim, in order: its feature results, sentence count and mention count."""
+    a = auditor()
+    return [a.audit_claim(c) for c in claims]
+
+
+def audit_batch(claims: Iterable[Claim]) -> list[Finding]:
+    """The feature results of a batch of claims (this process's Auditor; see `setup`)."""
+    return [f for found, _, _ in audit_claims(claims) for f in found]
+
+
+def _task(payload):
+    specs, options, claims = payload
+    setup(specs, options)
+    return audit_claims(claims)
+
+
+def batches(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
+    it = iter(items)
+    while True:
+        chunk = list(itertools.islice(it, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def audit_parallel(specs: list[Spec], options, claims: Iterable[Claim], jobs: int,
+                   batch_size: int = BATCH_SIZE, auditor=None) -> Iterator[tuple[Claim, list[Finding], int, int]]:
+    """(claim, results, sentences, mentions) for every claim, in input order, computed by
+    `jobs` worker processes; at most 2 x jobs batches are read ahead. With `auditor` (built
+    for these specs and options) and the fork start method, workers inherit it ready-made."""
+    import multiprocessing
+
+    global _AUDITOR, _AUDITOR_KEY
+    specs = list(specs)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if auditor is not None and "fork" in methods:
+        _AUDITOR, _AUDITOR_KEY = auditor, _key(specs, options)
+    with ctx.Pool(jobs) as pool:
+        pending: deque = deque()
+        for chunk in batches(claims, batch_size):
+            pending.append((chunk, pool.apply_async(_task, ((specs, options, chunk),))))
+            if len(pending) >= 2 * jobs:
+                yield from _emit(*pending.popleft())
+        while pending:
+            yield from _emit(*pending.popleft())
+
+
+def _emit(chunk, result):
+    for claim, (found, s, m) in zip(chunk, result.get()):
+        yield claim, found, s, m
