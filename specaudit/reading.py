@@ -25,7 +25,7 @@ from .mentions import Hit
 from .model import CellKind, Sentence
 from .normalise import Normalised, normalise
 from .trims import TrimRef
-from .units import Quantity, find_quantities
+from .units import Quantity, find_quantities, is_ambiguous
 
 DEFAULT_SCOPE = "no trim named: every trim"
 CLAUSE_BREAK = re.compile(r"[，；;：:。！!？?\n|｜]|,(?!\d{3}(?!\d))|(?<![a-z])(?:but|however|whereas)(?![a-z])|但是|但|不过|就是|而是")
@@ -292,6 +292,10 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                 # statements before it that named none
                 out = [replace(a, trims=scope, scope_how=scope_how) if a.scope_how == DEFAULT_SCOPE else a
                        for a in out]
+        if "observed" in kinds:
+            # "实测380 km", "real-world range of 380 km": a measurement, not a spec claim
+            clause_assertions = [a for a in clause_assertions if a.quantity is None]
+            quants = []
         # figures no feature word in their clause claims: the last feature of their dimension
         # ("430公里起，Max版502公里"), else the one spec row they can only belong to ("390 kW")
         for q in quants:
@@ -361,7 +365,7 @@ def _row_for_figure(ctx: SpecContext, q: Quantity) -> Hit | None:
 
     from .units import agrees
 
-    if q.dimension in ("number", "count", "percent") or q.value <= 0:
+    if q.dimension in ("number", "count", "percent") or q.value <= 0 or is_ambiguous(q):
         return None
     rows = []
     for fid, feature_rows in ctx.rows_by_feature.items():

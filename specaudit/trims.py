@@ -154,7 +154,9 @@ class TrimResolver:
         from rapidfuzz import fuzz, process
 
         refs = []
-        headers = {norm(t): t for t in self.trims}
+        headers = self.__dict__.get("_headers")
+        if headers is None:  # normalised once per resolver, not once per sentence
+            headers = self.__dict__["_headers"] = {norm(t): t for t in self.trims}
         for m in _TRIM_WORD.finditer(text):
             group = "name" if m.group("name") else "name2"
             s, e = m.span(group)

@@ -78,6 +78,12 @@ def _iter_forms(items):
             yield str(item), 1.0
 
 
+def is_ambiguous(q: Quantity) -> bool:
+    """Written with a unit that often means something else ("45度" may be an angle)."""
+    unit_text = re.sub(r"^[\d.,+\s\-]+", "", q.raw.casefold()).strip()
+    return unit_text in {str(f) for f in _table().get("ambiguous", [])}
+
+
 def unit_dimension(unit: str) -> str:
     if not unit:
         return "number"

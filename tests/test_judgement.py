@@ -108,3 +108,45 @@ def test_bare_numbers_take_the_unit_their_row_label_names():
     assert verdicts(spec, "长续航版续航502公里，售价15.98万元。") == {
         "CLTC纯电续航里程(km)": "supported", "厂商指导价(万元)": "supported"}
     assert verdicts(spec, "标准版续航450公里")["CLTC纯电续航里程(km)"] == "contradicted"
+
+
+def test_a_measured_figure_is_not_a_spec_claim(aion_spec):
+    assert "CLTC纯电续航里程" not in verdicts(aion_spec, "冬天开空调实测能跑380 km。")
+    assert "CLTC纯电续航里程" not in verdicts(aion_spec, "Real-world range was about 380 km.")
+
+
+def test_an_angle_is_not_a_battery(aion_spec):
+    assert verdicts(aion_spec, "白色车身侧面45度，线条利落。") == {}
+    assert verdicts(aion_spec, "电池容量51.9度。")["电池容量"] == "unqualified"
+
+
+def test_at_least_and_at_most(aion_spec, corvale_spec):
+    assert verdicts(corvale_spec, "450+ km of WLTP range on every trim.")["WLTP range"] == "supported"
+    assert verdicts(aion_spec, "全系CLTC续航超450公里。")["CLTC纯电续航里程"] == "unqualified"
+    assert verdicts(aion_spec, "Max版CLTC续航不到500公里。")["CLTC纯电续航里程"] == "contradicted"
+
+
+def test_bare_figure_goes_to_the_only_row_it_fits(corvale_spec):
+    assert verdicts(corvale_spec, "Starting at $42,990.") == {"MSRP": "supported"}
+    assert verdicts(corvale_spec, "Performance: 0-100 km/h in 3.6 s.")["0-100 km/h"] == "supported"
+
+
+def test_figures_bind_to_their_own_feature(corvale_spec):
+    from conftest import make_spec
+
+    spec = make_spec("E", ["A"], [("Length", ["4,790 mm"]), ("Width", ["1,880 mm"]), ("Height", ["1,450 mm"])])
+    assert verdicts(spec, "4,790 mm long, 1,880 mm wide and 1,470 mm tall.") == {
+        "Length": "supported", "Width": "supported", "Height": "contradicted"}
+
+
+def test_scope_only_sentence_scopes_the_next(corvale_spec):
+    v = verdicts(corvale_spec, "Took delivery of my LR AWD. Love the glass roof, but I wish it had a sunroof.")
+    assert v == {"Panoramic fixed glass roof": "supported", "Power sunroof": "supported"}
+
+
+def test_questions_are_not_claims(corvale_spec):
+    assert verdicts(corvale_spec, "Does the Standard Range have a sunshade?") == {}
+
+
+def test_descriptors_without_a_row_are_not_unverifiable(aion_spec):
+    assert verdicts(aion_spec, "年轻人的第一台纯电SUV。") == {}
