@@ -91,6 +91,8 @@ def link_row(row: SpecRow, base: MentionIndex, lexicon: Lexicon) -> str | None:
                 fits = 2
             elif (kind is CellKind.VALUE) != (f.kind == "value"):
                 fits = 0  # a row of figures is not an equipment feature, and the other way round
+            elif kind is CellKind.TEXT:
+                fits = 0  # "天窗类型" names a category; its cells say which equipment each trim has
             else:
                 fits = 1
             whole = 1 if hit.end - hit.start == len(form) else 0
@@ -125,6 +127,42 @@ def _alias_containing_label(row: SpecRow, base: MentionIndex, lexicon: Lexicon) 
                 if best is None or key < best[0]:
                     best = (key, fid)
     return best[1] if best else None
+
+
+def _features_in_text_cells(spec: Spec, base: MentionIndex, lexicon: Lexicon) -> dict[str, SpecRow]:
+    """Equipment named in the cells of a text row ("天窗类型: 全景天幕", "座椅材质: 真皮"): an
+    availability row of its own, standard on the trims whose cell names it, absent elsewhere."""
+    from .language import find_cues
+    from .model import Availability, SpecCell
+
+    found: dict[str, dict[str, SpecCell]] = {}
+    source_row: dict[str, SpecRow] = {}
+    for row in spec.rows:
+        if row.kind is not CellKind.TEXT:
+            continue
+        # the equipment a "type" row is about ("天窗类型" -> sunroof) is absent where no cell names it
+        for fid in _features_in_label(row, base, lexicon, any_kind=True):
+            if lexicon.features[fid].kind == "availability":
+                found.setdefault(fid, {})
+                source_row.setdefault(fid, row)
+        for cell in row.cells:
+            text = norm(cell.raw)
+            negations = [c for c in find_cues(text) if c.kind.startswith("negation")]
+            for hit in base.scan_exact(text):
+                f = lexicon.features.get(hit.feature_id)
+                if f is None or f.kind != "availability" or any(c.start < hit.start for c in negations):
+                    continue
+                found.setdefault(f.id, {})[cell.trim] = cell
+                source_row.setdefault(f.id, row)
+    out = {}
+    for fid, cells_with in found.items():
+        row = source_row[fid]
+        cells = tuple(SpecCell(model=c.model, trim=c.trim, section=c.section, feature=c.feature,
+                               kind=CellKind.AVAILABILITY, raw=c.raw, ref=c.ref,
+                               availability=Availability.STANDARD if c.trim in cells_with else Availability.ABSENT)
+                      for c in row.cells)
+        out[fid] = SpecRow(row.model, row.section, row.feature, cells)
+    return out
 
 
 def _features_in_label(row: SpecRow, base: MentionIndex, lexicon: Lexicon, any_kind: bool = False) -> set[str]:
@@ -164,6 +202,8 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
                 # "对外放电功率" is the figure of 对外放电 (V2L); "Frunk volume" of the frunk
                 for other in in_label:
                     value_rows_of.setdefault(other, set()).add(fid)
+        for fid, row in _features_in_text_cells(spec, base, lexicon).items():
+            rows_by_feature.setdefault(fid, [row])
         # A feature with no row of its own is judged by the one row that is a kind of it:
         # "HUD" against "AR-HUD抬头显示", "ACC" against "全速域自适应巡航".
         for fid, rows in narrower.items():

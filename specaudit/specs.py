@@ -299,6 +299,11 @@ def _grid_specs(grid: _Grid, ctx: _Context, default_model: str) -> list[Spec]:
             if scol is not None and cells[scol] and not any(values):
                 continue  # a section heading row: "基本信息,,,"
             raise ctx.error("row has cells but no feature label", grid.where(fcol, n))
+        if scol is None and not any(values):
+            # a heading in the feature column with every trim cell empty ("座椅,,,"), as
+            # exported config tables have: it names the section of the rows below it
+            section = cells[fcol]
+            continue
         rows.append(_Row(section, cells[fcol], grid.where(fcol, n),
                          tuple((cells[i], grid.ref(ctx, i, n)) for i in trim_cols)))
     return [_build_spec(ctx.model or default_model, trims, rows, ctx, grid.where(0, header_no))]

@@ -150,3 +150,13 @@ def test_questions_are_not_claims(corvale_spec):
 
 def test_descriptors_without_a_row_are_not_unverifiable(aion_spec):
     assert verdicts(aion_spec, "年轻人的第一台纯电SUV。") == {}
+
+
+def test_equipment_named_in_a_text_row_is_checked_there():
+    from conftest import make_spec
+
+    spec = make_spec("X", ["Pro", "Max"], [("天窗类型", ["全景天幕", "不可开启式全景天窗"]),
+                                           ("座椅材质", ["仿皮", "真皮"])])
+    v = verdicts(spec, "全系标配全景天幕，Max版配备真皮座椅。")
+    assert v == {"天窗类型": "unqualified", "座椅材质": "supported"}
+    assert verdicts(spec, "Max版全景天窗可开启。")["天窗类型"] == "contradicted"  # 不可开启: fixed

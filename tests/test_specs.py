@@ -632,3 +632,10 @@ def test_model_kwarg_with_several_tables(tmp_path):
     book = make_book(tmp_path / "two.xlsx", {"A": [["feature", "X"], ["天窗", "●"]],
                                              "B": [["feature", "Y"], ["天窗", "○"]]})
     assert "sheet=" in raises_input_error(load_spec, book, model="UT").message
+
+
+def test_heading_rows_without_a_section_column_name_the_section(tmp_path):
+    path = tmp_path / "headings.csv"
+    path.write_text("配置,A,B\n座椅,,\n前排座椅加热,●,○\n外观,,\n电动天窗,-,●\n", encoding="utf-8")
+    (spec,) = load_spec(path)
+    assert [(r.section, r.feature) for r in spec.rows] == [("座椅", "前排座椅加热"), ("外观", "电动天窗")]
