@@ -110,11 +110,12 @@ class Auditor:
         ctx = self.context_for(claim)
         readings = self.readings(claim)
         groups: dict[str, list[tuple[Assertion, Judgement, Reading]]] = {}
-        for r in readings:
+        for n, r in enumerate(readings):
             for a in r.assertions:
                 j = judge(a, ctx)
                 key = j.feature if j.verdict != "unverifiable" else f"?{a.feature_id}"
-                groups.setdefault(key, []).append((a, j, r))
+                # a record is one claim; a document paragraph holds several, one per sentence
+                groups.setdefault((key, None if claim.locator.record is not None else n), []).append((a, j, r))
         findings = [self._merge(items, ctx) for items in groups.values()]
         return findings, len(readings), sum(len(r.hits) for r in readings)
 

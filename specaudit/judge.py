@@ -134,7 +134,10 @@ def _value_cells(row: SpecRow, trims):
 def _judge_value(a: Assertion, row: SpecRow):
     q = a.quantity
     cells = _value_cells(row, a.trims)
-    claimed = {"eq": "", "min": "from ", "max": "up to ", "ge": "≥ ", "le": "≤ "}[a.comparator] + format_value(q.value, q.unit)
+    as_written = " ".join(q.raw.split())
+    canonical = format_value(q.value, q.unit)
+    claimed = {"eq": "", "min": "from ", "max": "up to ", "ge": "≥ ", "le": "≤ "}[a.comparator] + (
+        canonical if norm(canonical) == norm(as_written) else f"{as_written} ({canonical})")
     if not cells:
         return "contradicted", "figure", a.trims, claimed, _cells(row, a.trims)
     values = [c.value for c in cells]

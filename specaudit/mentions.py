@@ -2,20 +2,29 @@
 
 The exact stage is a leftmost-longest Aho-Corasick scan over the normalised sentence (a
 compiled, character-wise double-array automaton from daachorse, or ahocorasick_rs when
-daachorse is missing; both give the same leftmost-longest matches, and the cost grows with
-the text, not with the number of aliases). Latin aliases must sit on word boundaries, which
-is checked on the matches only (`\\b` fails beside CJK).
+daachorse is missing: both give the same leftmost-longest matches, and the cost grows with the
+text, not with the number of aliases). Latin aliases must sit on word boundaries, which is
+checked on the matches only (`\\b` fails beside CJK).
 
-The fuzzy stage is pigeonhole filtering: an alias with at most k edits keeps at least one of
-its k+1 pieces intact, so the pieces are found exactly by a second automaton (one compiled
-call per sentence; a sentence without a piece costs nothing more) and only the windows around
-them are verified with rapidfuzz edit distances on the text left and right of the piece. A
-short Chinese alias (3-5 characters) allows one same-sounding character and nothing else, so
-its window is fixed by the piece; for a 3-character alias the middle character's homophones
-are indexed as well. A fuzzy hit loses to any exact mention, and a window that is as close to
-another feature's alias is not a mention at all. For Chinese, a wrong character that sounds the
-same (天慕 for 天幕, the usual input-method typo) costs half an edit, so it wins over a
-confusable that differs by a different-sounding one.
+The fuzzy stage does no Python work per character: one more compiled automaton finds, in one
+call per sentence, the pieces that can anchor a typo, and only those are verified.
+
+* Pigeonhole pieces: an alias that allows k edits is cut into k+1 pieces, one of which a typo
+  leaves intact; around an intact piece the alias's left and right parts are aligned with the
+  text next to it (rapidfuzz edit distances with a cut-off, after a one-call lower bound that
+  rejects most pieces, and word-boundary checks first for Latin aliases).
+* A short Chinese alias (3-5 characters) allows one same-sounding character and nothing else:
+  its halves are pieces, and the other half is looked up by its sound (天慕 sounds as 天幕);
+  when it has too few characters for halves, its typos themselves (each character replaced by
+  the common characters that sound the same) are patterns.
+* Text inside exact mentions is blanked out for the piece scan, and the longer aliases an exact
+  mention is part of are tried from the mention itself: "panoramc sunroof" around "sunroof".
+
+A fuzzy window loses to an exact mention it overlaps, unless the mention lies inside it and the
+rest of the window carries the typo (see _blocked); a window that is as close to another
+feature's alias is not a mention at all, nor is another form of a word ("drive" for "driver").
+For Chinese, a wrong character that sounds the same (天慕 for 天幕, the usual input-method typo)
+costs half an edit, so it wins over a confusable that differs by a different-sounding one.
 """
 from __future__ import annotations
 
@@ -176,6 +185,17 @@ def _pinyin(ch: str) -> str:
     except ImportError:  # pragma: no cover - pypinyin is a declared dependency
         return ch
     return lazy_pinyin(ch)[0]
+
+
+@lru_cache(maxsize=1)
+def _sound_keys() -> dict[str, str]:
+    return {ch: "\x02" + sound + "\x03" for ch, sound in _sound_table().items() if is_cjk(ch)}
+
+
+def _sound_key(text: str) -> str:
+    """Chinese characters by their reading, everything else as written: 天慕 and 天幕 alike."""
+    keys = _sound_keys()
+    return "".join([keys.get(c, c) for c in text])
 
 
 def _same_sound(a: str, b: str) -> bool:
@@ -453,6 +473,7 @@ class MentionIndex:
         pieces: dict[str, list[tuple[int, int, int]]] = {}  # piece -> [(alias index, offset, kind)]
         aliases: list[tuple[str, float, int, bool, bool]] = []  # (alias, k, whole edits, word start, word end)
         homophones = None
+        subst: dict[str, dict] = {}  # piece -> {(side, length): {sound of the other half: [(alias, offset)]}}
         nested_in = _nested_aliases(list(self.targets))
         # exact mentions inside longer aliases: alias -> ([(parent, offset)] of short Chinese
         # parents, {2 characters before it in the parent: [(parent, offset)]}, {... after it})
@@ -466,9 +487,9 @@ class MentionIndex:
             n = len(alias)
             nested = nested_in(alias)
             for ns, ne in nested:
-                subst, before, after = parents.setdefault(alias[ns:ne], ([], {}, {}))
+                short, before, after = parents.setdefault(alias[ns:ne], ([], {}, {}))
                 if k < 1:
-                    subst.append((ai, ns))
+                    short.append((ai, ns))
                     continue
                 if n - (ne - ns) <= 4 or _HAS_CJK.search(alias):
                     # little around it (Chinese, mostly): the typo is likely next to it, try it always
@@ -489,7 +510,11 @@ class MentionIndex:
                         if _inside(lo, hi, nested):
                             variants += other  # a half that is another alias: its typos instead
                         else:
-                            pieces.setdefault(alias[lo:hi], []).append((ai, lo, _SUBST))
+                            # the other half, with one same-sounding character: found by its sound
+                            side, rest = (1, alias[hi:]) if lo == 0 else (-1, alias[:lo])
+                            pieces.setdefault(alias[lo:hi], [])
+                            subst.setdefault(alias[lo:hi], {}).setdefault((side, len(rest)), {}).setdefault(
+                                _sound_key(rest), []).append((ai, lo))
                 # fewer: the typos themselves, with the common characters that sound the same
                 if variants and homophones is None:
                     homophones = _common_homophones()
@@ -506,7 +531,9 @@ class MentionIndex:
                     kind = _SUFFIX
                 pieces.setdefault(alias[lo:hi], []).append((ai, lo, kind))
         self._aliases = aliases
-        self._parents = parents
+        # alias -> (short Chinese parents, parents tried always, by the 2 characters before it, after it)
+        self._parents = {b: (short, before.pop(None, ()), before or None, after or None)
+                         for b, (short, before, after) in parents.items()}
         self._piece_list = sorted(pieces)
         # per piece: (kind, alias index, alias, offset, alias text left of the piece, right of
         # it, whole edits allowed, Latin start, Latin end)
@@ -514,6 +541,8 @@ class MentionIndex:
                           aliases[ai][2], aliases[ai][3], aliases[ai][4])
                          for ai, off, kind in pieces[p]] for p in self._piece_list]
         self._find_pieces = _overlapping(self._piece_list) if pieces else None
+        self._subst = [tuple((side, length, table) for (side, length), table in subst[p].items()) if p in subst else ()
+                       for p in self._piece_list]
 
     def scan_fuzzy(self, text: str, covered: list[tuple[int, int]]) -> list[Hit]:
         find = self._find_pieces
@@ -536,7 +565,23 @@ class MentionIndex:
             return self._resolve(text, candidates) if candidates else []
         n_text = len(text)
         piece_info = self._pieces
+        subst = self._subst
+        aliases = self._aliases
         for pstart, pend, pi in found:
+            for side, length, table in subst[pi]:
+                # half of a short Chinese alias: the other half must sound the same as the text
+                # next to it, with exactly one character written differently (天慕 for 天幕)
+                part = text[pend:pend + length] if side > 0 else text[max(0, pstart - length):pstart]
+                if len(part) < length:
+                    continue
+                for ai, offset in table.get(_sound_key(part), ()):
+                    alias = aliases[ai][0]
+                    s = pstart - offset
+                    e = s + len(alias)
+                    if _hamming(alias, text[s:e], score_cutoff=1) != 1 or not _boundary_ok(text, s, e, alias) or (
+                            covered and _blocked(s, e, covered, 0.5)):
+                        continue
+                    candidates.setdefault((s, e), []).append((0.5, ai))
             for kind, ai, alias, offset, left, right, K, word_start, word_end in piece_info[pi]:
                 if kind == _PREFIX:  # the window starts with the piece: find its end
                     if pstart and text[pstart - 1] in _WORD:
@@ -577,27 +622,12 @@ class MentionIndex:
                     s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, pstart, pend, offset)
                     if s < 0:
                         continue
-                elif kind == _VARIANT:  # the whole alias with one same-sounding character
+                else:  # _VARIANT: the whole alias with one same-sounding character
                     s, e, cost = pstart, pend, 0.5
                     if (word_start and s and text[s - 1] in _WORD) or (
                             word_end and e < n_text and text[e] in _WORD and not _plural_ok(text, e)) or (
                             covered and _blocked(s, e, covered, 0.5)):
                         continue
-                else:  # _SUBST: exactly one character differs, and it sounds the same
-                    s = pstart - offset
-                    e = s + len(alias)
-                    if s < 0 or e > n_text:
-                        continue
-                    window = text[s:e]
-                    if _hamming(alias, window, score_cutoff=1) != 1:
-                        continue
-                    i = 0
-                    while alias[i] == window[i]:
-                        i += 1
-                    if not _same_sound(alias[i], window[i]) or not _boundary_ok(text, s, e, alias) or (
-                            covered and _blocked(s, e, covered, 0.5)):
-                        continue
-                    cost = 0.5
                 if kind == _PREFIX or kind == _SUFFIX or kind == _EDITS:
                     if kind != _EDITS and e - s == len(alias):  # a same-sounding character costs half
                         cost = min(cost, _substitution_cost(alias, text[s:e]))
@@ -617,8 +647,8 @@ class MentionIndex:
             entry = parents.get(text[cs:ce])
             if entry is None:
                 continue
-            subst, before, after = entry
-            for ai, offset in subst:  # a short Chinese parent: one same-sounding character
+            short, direct, before, after = entry
+            for ai, offset in short:  # a short Chinese parent: one same-sounding character
                 alias = aliases[ai][0]
                 s = cs - offset
                 e = s + len(alias)
@@ -632,10 +662,7 @@ class MentionIndex:
                     i += 1
                 if _same_sound(alias[i], window[i]) and _boundary_ok(text, s, e, alias) and not _blocked(s, e, covered, 0.5):
                     candidates.setdefault((s, e), []).append((0.5, ai))
-            if not (before or after):
-                continue
-            tried = set()
-            for ai, offset, left, right in before.get(None, ()):
+            for ai, offset, left, right in direct:
                 # short parts around the mention: with one edit, one of two parts is intact
                 # (or, when the mention ends the parent, the one part is close)
                 alias, k, K, word_start, word_end = aliases[ai]
@@ -649,13 +676,16 @@ class MentionIndex:
                         continue
                 elif ce + len(right) - K > n_text or _distance(right, text[ce:ce + len(right)], score_cutoff=2 * K) > 2 * K:
                     continue
-                tried.add((ai, offset))
                 s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, cs, ce, offset)
                 if s >= 0 and not _blocked(s, e, covered, cost):
                     candidates.setdefault((s, e), []).append((cost, ai))
+            if before is None and after is None:
+                continue
             # the parent's characters next to the mention must be there (the typo is further off)
-            for found in (before.get(text[max(0, cs - 2):cs]), before.get(text[cs - 1:cs]) if cs else None,
-                          after.get(text[ce:ce + 2]), after.get(text[ce:ce + 1])):
+            tried = set()
+            for found in ((before.get(text[max(0, cs - 2):cs]), before.get(text[cs - 1:cs]) if cs else None)
+                          if before is not None else ()) + (
+                          (after.get(text[ce:ce + 2]), after.get(text[ce:ce + 1])) if after is not None else ()):
                 for ai, offset in found or ():
                     if (ai, offset) in tried:
                         continue

@@ -73,6 +73,13 @@ _T2S_PHRASE_ONLY = (
 
 
 @lru_cache(maxsize=1)
+def _specials() -> re.Pattern:
+    """Punctuation to straighten, variant forms, and characters t2s may change, in one class."""
+    body = _t2s_changes().pattern[1:-1]
+    return re.compile("[" + _HAS_PUNCT.pattern[1:-1] + _HAS_VARIANT.pattern[1:-1] + body + "]")
+
+
+@lru_cache(maxsize=1)
 def _t2s_changes() -> re.Pattern:
     """Characters the t2s conversion may change: those it converts on their own, those a phrase
     entry converts, and everything outside the BMP. A text without them is left as it is, so
@@ -186,17 +193,19 @@ def normalise(text: str) -> Normalised:
         s = folded
     else:
         s, offsets = _per_char(s, offsets or list(range(len(text))), str.casefold)
-    if _HAS_PUNCT.search(s) is not None:
-        s = s.translate(PUNCT)
     cjk = _HAS_CJK.search(s) is not None
-    if cjk:
-        if _HAS_VARIANT.search(s) is not None:
-            s = s.translate(VARIANTS)
-        converted = _t2s_convert(s) if _t2s_changes().search(s) is not None else s
-        if len(converted) == len(s):
-            s = converted
-        else:  # a phrase conversion changed the length: convert char by char instead
-            s, offsets = _per_char(s, offsets or list(range(len(text))), lambda c: _t2s_convert(c) if is_cjk(c) else c)
+    if _specials().search(s) is not None:  # one search for the three kinds of change below
+        if _HAS_PUNCT.search(s) is not None:
+            s = s.translate(PUNCT)
+        if cjk:
+            if _HAS_VARIANT.search(s) is not None:
+                s = s.translate(VARIANTS)
+            converted = _t2s_convert(s) if _t2s_changes().search(s) is not None else s
+            if len(converted) == len(s):
+                s = converted
+            else:  # a phrase conversion changed the length: convert char by char instead
+                s, offsets = _per_char(s, offsets or list(range(len(text))),
+                                       lambda c: _t2s_convert(c) if is_cjk(c) else c)
     if offsets is None and (" " not in s and "\t" not in s and "\n" not in s and "\u3000" not in s
                             or not _squeezes(s, cjk)):
         return _make(s, _identity(len(s)))

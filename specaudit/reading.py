@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .context import CYCLES, SpecContext
-from .language import Cue, find_cues
+from .language import Cue, find_cues, words
 from .mentions import Hit
 from .model import CellKind, Sentence
 from .normalise import Normalised, normalise
@@ -28,6 +28,8 @@ from .trims import TrimRef
 from .units import Quantity, find_quantities, is_ambiguous
 
 DEFAULT_SCOPE = "no trim named: every trim"
+FROM_AFTER = tuple(sorted(words("scope.from_after"), key=len, reverse=True))   # "智驾版起", "XLE and above"
+FROM_BEFORE = tuple(words("scope.from_before"))                                 # "from the Max up"
 CLAUSE_BREAK = re.compile(r"[，；;：:。！!？?\n|｜]|,(?!\d{3}(?!\d))|(?<![a-z])(?:but|however|whereas)(?![a-z])|但是|但|不过|就是|而是")
 
 
@@ -203,9 +205,9 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
             hows = []
             for ref in refs:
                 trims = ref.trims
-                after = text[ref.end:ref.end + 4]
-                before = text[max(0, ref.start - 6):ref.start]
-                if any(after.lstrip().startswith(w) for w in ("起", "及以上", "以上", "and up", "up", "and above", "onwards")) or before.rstrip().endswith("from"):
+                after = text[ref.end:ref.end + 12].lstrip()
+                before = text[max(0, ref.start - 12):ref.start].rstrip()
+                if any(after.startswith(w) for w in FROM_AFTER) or any(before.endswith(w) for w in FROM_BEFORE):
                     trims = ctx.trims.from_onwards(trims)
                     hows.append(f"{ref.text!r} and every dearer trim ({ref.how})")
                 else:
@@ -392,6 +394,10 @@ def _value_assertion(h: Hit, q: Quantity, text: str, scope, scope_how, only, cue
     comparator = "eq"
     gap = text[:q.start].rstrip(" $¥€")
     before = [c for c in cues if c.end <= q.start and c.start >= cs and len(gap) - c.end <= 3]
+    if h.end <= q.start and _gap(h, q) <= 6:
+        # a cue before the feature that the figure follows: "起售价13.98万", "starting MSRP of $29,500"
+        lead = text[:h.start].rstrip()
+        before += [c for c in cues if c.start >= cs and c.end <= h.start and len(lead) - c.end <= 1]
     after = [c for c in cues if c.start >= q.end and c.start <= q.end + 2]
     kinds_before = {c.kind for c in before}
     kinds_after = {c.kind for c in after}

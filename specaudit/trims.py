@@ -27,6 +27,7 @@ class TrimRef:
     how: str
 
 
+_TRIM_CUE = re.compile(r"版|款|车型| trim| edition| version")
 _TRIM_WORD = re.compile(r"(?P<name>[\u3400-\u9fffa-z0-9][\u3400-\u9fffa-z0-9 \-]{1,14}?)(?:版|款|车型)"
                         r"|(?P<name2>[a-z0-9][a-z0-9\- ]{1,20}?) (?:trim|edition|version)\b")
 
@@ -157,6 +158,8 @@ class TrimResolver:
         headers = self.__dict__.get("_headers")
         if headers is None:  # normalised once per resolver, not once per sentence
             headers = self.__dict__["_headers"] = {norm(t): t for t in self.trims}
+        if not _TRIM_CUE.search(text):  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
+            return refs
         for m in _TRIM_WORD.finditer(text):
             group = "name" if m.group("name") else "name2"
             s, e = m.span(group)

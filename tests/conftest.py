@@ -1,10 +1,17 @@
-"""Shared helpers: build small specs by hand so judgement tests read like the table they use."""
+"""Shared helpers: build small specs by hand so judgement tests read like the table they use;
+make a small project folder for the CLI tests."""
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 
+from rules_helpers import AION_TRIMS, cached_lexicon
 from specaudit.cells import parse_cell, row_kind_hint
 from specaudit.model import Spec, SpecRow
+
+AION_SPEC_CSV = Path(__file__).resolve().parents[1] / "specs" / "aion-ut-super.csv"
 
 
 def make_spec(model: str, trims: list[str], rows: list[tuple[str, list[str]]], source: str = "spec.csv") -> Spec:
@@ -17,6 +24,40 @@ def make_spec(model: str, trims: list[str], rows: list[tuple[str, list[str]]], s
             for i, (trim, raw) in enumerate(zip(trims, raws)))
         spec_rows.append(SpecRow(model, "", feature, cells))
     return Spec(model, source, tuple(trims), tuple(spec_rows))
+
+
+def aion_spec_of(rows: list[tuple[str, list[str]]]) -> Spec:
+    """The 埃安UT super, its three trims (AION_TRIMS) and just these rows."""
+    return make_spec("埃安UT super", AION_TRIMS, rows)
+
+
+def corvale_spec_of(rows: list[tuple[str, list[str]]]) -> Spec:
+    """The Corvale E5, two of its trims (Standard Range, Long Range) and just these rows."""
+    return make_spec("Corvale E5", ["Standard Range", "Long Range"], rows)
+
+
+@pytest.fixture
+def lexicon_once(monkeypatch):
+    """Each lexicon loaded once per session, for modules that run many small audits:
+    ``pytestmark = pytest.mark.usefixtures("lexicon_once")``."""
+    cached_lexicon(monkeypatch)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_project(tmp_path: Path, monkeypatch, files: dict[str, str]) -> Path:
+    """A project in tmp_path: specs/ with the 埃安UT super spec sheet, these files (relative path ->
+    text), and tmp_path as the working directory."""
+    (tmp_path / "specs").mkdir()
+    shutil.copy(AION_SPEC_CSV, tmp_path / "specs" / AION_SPEC_CSV.name)
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 import yaml
 
 import specaudit
+from conftest import make_project, write
 from specaudit.baseline import Entry, apply_suppressions, fingerprint, load_baseline
 from specaudit.claims import parse_waiver
 from specaudit.cli import main
@@ -21,19 +21,12 @@ PAGE = "# 埃安UT super\n\n配备电动天窗，很受欢迎。\n\n全系标配
 NEW_CLAIM = "\n标配前排座椅通风，夏天不闷。\n"          # contradicted: 前排座椅通风 is '-' on every trim
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "specs").mkdir()
-    shutil.copy(SPEC, tmp_path / "specs" / SPEC.name)
-    write(tmp_path / "claims" / "page.md", PAGE)
-    write(tmp_path / "specaudit.yaml", "spec: [specs]\nclaims: [claims]\nformats: [json]\noutputs: {json: out.json}\n")
-    monkeypatch.chdir(tmp_path)
+    make_project(tmp_path, monkeypatch, {
+        "claims/page.md": PAGE,
+        "specaudit.yaml": "spec: [specs]\nclaims: [claims]\nformats: [json]\noutputs: {json: out.json}\n",
+    })
     monkeypatch.delenv("SPECAUDIT_TODAY", raising=False)
     return tmp_path
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import make_project, write
 from specaudit.cli import _parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,21 +22,13 @@ HOOKS = ROOT / ".pre-commit-hooks.yaml"
 WORKFLOW = ROOT / "docs" / "github-actions.yml"
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "specs").mkdir()
-    shutil.copy(SPEC, tmp_path / "specs" / SPEC.name)
-    write(tmp_path / "claims" / "page.md", "# 埃安UT super\n\n全系标配倒车影像。\n")
-    write(tmp_path / "claims" / "cs.jsonl", '{"id": "q1", "text": "全系标配自动紧急制动"}\n')
-    write(tmp_path / "specaudit.yaml", "spec: [specs]\nclaims: [claims]\nformats: [json]\noutputs: {json: out.json}\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return make_project(tmp_path, monkeypatch, {
+        "claims/page.md": "# 埃安UT super\n\n全系标配倒车影像。\n",
+        "claims/cs.jsonl": '{"id": "q1", "text": "全系标配自动紧急制动"}\n',
+        "specaudit.yaml": "spec: [specs]\nclaims: [claims]\nformats: [json]\noutputs: {json: out.json}\n",
+    })
 
 
 def cli(*args, cwd) -> subprocess.CompletedProcess:

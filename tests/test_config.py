@@ -2,34 +2,21 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import make_project, write
 from specaudit.cli import main
 from specaudit.config import STARTER, find_config, load_config, validate
 from specaudit.engine import glob_match
 from specaudit.errors import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT / "specs" / "aion-ut-super.csv"
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "specs").mkdir()
-    shutil.copy(SPEC, tmp_path / "specs" / SPEC.name)
-    write(tmp_path / "claims" / "page.md", "# 页面\n\n配备电动天窗，很受欢迎。\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return make_project(tmp_path, monkeypatch, {"claims/page.md": "# 页面\n\n配备电动天窗，很受欢迎。\n"})
 
 
 def results(path: Path) -> list[dict]:

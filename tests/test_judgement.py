@@ -160,3 +160,23 @@ def test_equipment_named_in_a_text_row_is_checked_there():
     v = verdicts(spec, "全系标配全景天幕，Max版配备真皮座椅。")
     assert v == {"天窗类型": "unqualified", "座椅材质": "supported"}
     assert verdicts(spec, "Max版全景天窗可开启。")["天窗类型"] == "contradicted"  # 不可开启: fixed
+
+
+def test_us_style_copy():
+    from conftest import make_spec
+
+    spec = make_spec("Sedan", ["LE", "XLE", "Limited"], [
+        ("MSRP", ["$29,500", "$33,200", "$38,900"]),
+        ("Power moonroof", ["N/A", "Optional", "Standard"]),
+        ("Heated front seats", ["Optional", "Standard", "Standard"]),
+    ])
+    assert verdicts(spec, "Starting MSRP of $29,500.") == {"MSRP": "supported"}
+    assert verdicts(spec, "Available power moonroof.") == {"Power moonroof": "supported"}
+    assert verdicts(spec, "Every trim comes with a moonroof.") == {"Power moonroof": "unqualified"}
+    assert verdicts(spec, "Heated front seats are standard on XLE and above.") == {"Heated front seats": "supported"}
+
+
+def test_each_sentence_of_a_document_paragraph_is_its_own_result(aion_spec):
+    claim = Claim("全景天窗带来通透视野。\n这台车没有天窗。", Locator("page.md", 3, 1))
+    report = audit([aion_spec], [claim])
+    assert [(r.line, r.verdict) for r in report.results] == [(3, "contradicted"), (4, "supported")]

@@ -4,37 +4,25 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from conftest import make_project, write
 from specaudit.cli import main
 from specaudit.render.github import escape_data, escape_property
 
-ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT / "specs" / "aion-ut-super.csv"
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "specs").mkdir()
-    shutil.copy(SPEC, tmp_path / "specs" / SPEC.name)
-    write(tmp_path / "claims" / "page.md",
-          "# 埃安UT super\n\n配备电动天窗，很受欢迎。\n\n全系标配倒车影像。\n\n标配前排座椅通风。\n")
-    write(tmp_path / "claims" / "cs.jsonl",
-          '{"id": "q1", "text": "您好，这款车配备电动天窗哦"}\n{"id": "q2", "text": "全系标配倒车影像"}\n')
-    write(tmp_path / "claims" / "clean.md", "全系标配倒车影像。\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return make_project(tmp_path, monkeypatch, {
+        "claims/page.md": "# 埃安UT super\n\n配备电动天窗，很受欢迎。\n\n全系标配倒车影像。\n\n标配前排座椅通风。\n",
+        "claims/cs.jsonl": '{"id": "q1", "text": "您好，这款车配备电动天窗哦"}\n{"id": "q2", "text": "全系标配倒车影像"}\n',
+        "claims/clean.md": "全系标配倒车影像。\n",
+    })
 
 
 def sarif_schema() -> dict:

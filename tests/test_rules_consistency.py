@@ -7,18 +7,16 @@ import textwrap
 
 import pytest
 
-from conftest import make_spec
-from rules_helpers import cached_lexicon, AION_TRIMS, claim, of, run
+from conftest import aion_spec_of, corvale_spec_of, make_spec
+from rules_helpers import AION_TRIMS, claim, of, run
 
 
-@pytest.fixture(autouse=True)
-def _one_lexicon(monkeypatch):
-    cached_lexicon(monkeypatch)
+pytestmark = pytest.mark.usefixtures("lexicon_once")
 
 
 @pytest.fixture
 def spec():
-    return make_spec("埃安UT super", AION_TRIMS, [
+    return aion_spec_of([
         ("电动天窗", ["-", "-", "-"]),
         ("全景遮阳帘", ["-", "-", "-"]),
         ("自适应巡航", ["-", "-", "●"]),
@@ -28,7 +26,7 @@ def spec():
 
 @pytest.fixture
 def spec_en():
-    return make_spec("Corvale E5", ["Standard Range", "Long Range"], [
+    return corvale_spec_of([
         ("Panoramic sunshade", ["—", "—"]), ("Heated front seats", ["S", "S"])])
 
 

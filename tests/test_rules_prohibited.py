@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_spec
-from rules_helpers import cached_lexicon, AION_TRIMS, claim, of, run
+from conftest import aion_spec_of, corvale_spec_of, make_spec
+from rules_helpers import claim, of, run
 
 
-@pytest.fixture(autouse=True)
-def _one_lexicon(monkeypatch):
-    cached_lexicon(monkeypatch)
+pytestmark = pytest.mark.usefixtures("lexicon_once")
 
 
 @pytest.fixture
 def spec():
-    return make_spec("埃安UT super", AION_TRIMS, [
+    return aion_spec_of([
         ("CLTC纯电续航里程", ["430 km", "430 km", "502 km"]),
         ("最高车速", ["150 km/h", "150 km/h", "150 km/h"]),
         ("中控屏尺寸", ["14.6 英寸", "14.6 英寸", "14.6 英寸"]),
@@ -25,7 +23,7 @@ def spec():
 
 @pytest.fixture
 def spec_en():
-    return make_spec("Corvale E5", ["Standard Range", "Long Range"], [
+    return corvale_spec_of([
         ("WLTP range", ["480 km", "630 km"]), ("Heated front seats", ["S", "S"])])
 
 

@@ -1,0 +1,145 @@
+"""JSON Lines and CSV claim files: one record a claim, streamed record by record in bounded
+memory; ``id`` and ``text`` are required, the record's line is its locator (no column), and
+columns other than the known fields go to ``Claim.extra``.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from typing import Iterator
+
+from ..errors import InputError
+from ..model import Claim, Locator
+from .common import _RECORD_FIELDS, WAIVER_FIELD, _check_kind, _field_waivers, _opt_str
+
+
+def _stream_encoding(path: str) -> str:
+    """Pick the encoding of a streamed file in one bounded-memory pass: utf-8-sig or gb18030."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    line = _first_bad_line(path, "utf-8")
+    raise InputError("cannot decode the file: it is neither UTF-8 nor GB18030 "
+                     f"(first byte that is not UTF-8 on line {line})", path)
+
+
+def _first_bad_line(path: str, encoding: str) -> int | None:
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def _record_claim(path: str, line: int, fields: dict, where: str) -> Claim | None:
+    rid = fields.get("id")
+    if rid is None or (isinstance(rid, str) and not rid.strip()):
+        raise InputError("record has no 'id'", path, where)
+    if isinstance(rid, bool) or not isinstance(rid, (str, int)):
+        raise InputError(f"'id' must be a string or an integer, not {type(rid).__name__}", path, where)
+    text = fields.get("text")
+    if text is None:
+        raise InputError(f"record {rid!s} has no 'text'", path, where)
+    if not isinstance(text, str):
+        raise InputError(f"record {rid!s}: 'text' must be a string, not {type(text).__name__}",
+                         path, where)
+    if not text.strip():
+        return None  # an empty text says nothing; nothing to audit
+    kind = fields.get("kind")
+    kind = _check_kind(kind, path, where) if _opt_str(kind) else "body"
+    extra = tuple(sorted((str(k), str(v)) for k, v in fields.items()
+                         if k not in _RECORD_FIELDS and k != WAIVER_FIELD))
+    return Claim(
+        text=text,
+        locator=Locator(source=path, line=line, column=None, record=str(rid).strip(), kind=kind,
+                        channel=_opt_str(fields.get("channel")), model=_opt_str(fields.get("model"))),
+        lang=_opt_str(fields.get("lang")),
+        extra=extra,
+        waivers=_field_waivers(fields.get(WAIVER_FIELD)),
+    )
+
+
+def _read_jsonl(path: str) -> Iterator[Claim]:
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    with fh:
+        for number, raw in enumerate(fh, 1):
+            where = f"line {number}"
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, where) from None
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, where) from None
+            if not isinstance(record, dict):
+                raise InputError(f"expected a JSON object, got {type(record).__name__}", path, where)
+            claim = _record_claim(path, number, record, where)
+            if claim is not None:
+                yield claim
+
+
+def _read_csv(path: str) -> Iterator[Claim]:
+    encoding = _stream_encoding(path)
+    try:
+        fh = open(path, encoding=encoding, newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader, None)
+            if header is None:
+                return
+            names = [h.strip().lower() for h in header]
+            missing = [c for c in ("id", "text") if c not in names]
+            if missing:
+                raise InputError(f"the header must name columns 'id' and 'text' (missing: "
+                                 f"{', '.join(missing)}; found: {', '.join(header)})", path, "line 1")
+            dupes = sorted({n for n in names if n and names.count(n) > 1})
+            if dupes:
+                raise InputError(f"duplicate column(s) in the header: {', '.join(dupes)}", path, "line 1")
+            while True:
+                first_line = reader.line_num + 1
+                row = next(reader, None)
+                if row is None:
+                    break
+                where = f"line {first_line}"
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) > len(names):
+                    raise InputError(f"row has {len(row)} fields but the header has {len(names)} "
+                                     "(quote a text that contains a comma)", path, where)
+                fields = {n: cell for n, cell in zip(names, row) if n}
+                fields = {k: (v if k == "text" else v.strip()) for k, v in fields.items()}
+                for optional in ("channel", "kind", "model", "lang"):
+                    if fields.get(optional) == "":
+                        del fields[optional]
+                claim = _record_claim(path, first_line, fields, where)
+                if claim is not None:
+                    yield claim
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", path, f"line {reader.line_num}") from None
+        except UnicodeDecodeError:  # the file changed since it was checked
+            raise InputError("cannot decode the file", path) from None
