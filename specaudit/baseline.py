@@ -6,7 +6,7 @@
   and the *normalised* sentence without whitespace, never the line number, so it survives the
   claim moving and the file being reflowed. `specaudit baseline` writes it; every audit reads it.
 * **Inline waivers** are `<!-- specaudit-ignore sunroof: "why" -->` before a claim in
-  Markdown/HTML, or a `specaudit_ignore: "sunroof: why"` record field (claims.py reads them,
+  Markdown/HTML, or a `specaudit_ignore: "sunroof: why"` record field (specaudit.claims reads them,
   the engine keeps them on the Report). A waiver without a reason waives nothing and is
   itself a finding (rule `waiver`, verdict `unverifiable`, severity `warning`).
 
