@@ -113,7 +113,8 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
     # for "no limit", which is the claim itself ("不限里程")
     cues = [c for c in find_cues(text) if c.kind == "unbounded" or not _overlaps(c.start, c.end, cue_mask)]
     reading = Reading(sentence, n, hits, quantities, trim_refs, cues)
-    reading.question = text.rstrip().endswith(("?", "？")) or any(c.kind == "question" for c in cues)
+    ending = text.rstrip().rstrip("。.!！~～")
+    reading.question = ending.endswith(("?", "？", "吗", "么", "呢")) or any(c.kind == "question" for c in cues)
     if not reading.question:
         reading.assertions = [a for a in _assertions(reading, ctx, scope_in) if _judgeable(ctx, a.feature_id)]
     if trim_refs and not hits:
@@ -224,7 +225,10 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
         def polarity_of(h: Hit) -> str:
             before = [c for c in cues if c.end <= h.start]
             after = [c for c in cues if c.start >= h.end]
-            neg_before = [c for c in before if c.kind == "negation_before"]
+            # a one-character negation ("没") governs only what follows it closely: "没天窗"
+            # denies the sunroof, "没跑满的公里数会攒到下个月" denies nothing about carry-over
+            neg_before = [c for c in before if c.kind == "negation_before"
+                          and (len(c.text) > 1 or h.start - c.end <= 1)]
             if any(c.kind == "negation_prefix" and c.end == h.start for c in before):
                 return "absent"
             if neg_before:

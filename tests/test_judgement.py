@@ -180,3 +180,8 @@ def test_each_sentence_of_a_document_paragraph_is_its_own_result(aion_spec):
     claim = Claim("全景天窗带来通透视野。\n这台车没有天窗。", Locator("page.md", 3, 1))
     report = audit([aion_spec], [claim])
     assert [(r.line, r.verdict) for r in report.results] == [(3, "contradicted"), (4, "supported")]
+
+
+def test_a_one_character_negation_governs_only_what_follows_it(aion_spec):
+    assert verdicts(aion_spec, "提车才发现没天窗。")["电动天窗"] == "supported"
+    assert verdicts(aion_spec, "没想到全景天窗这么通透。")["电动天窗"] == "contradicted"
