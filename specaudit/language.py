@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import ahocorasick_rs
 import yaml
 
+from .automaton import overlapping
 from .normalise import norm
 
 
@@ -65,15 +65,14 @@ def _automaton():
             if w:
                 table.setdefault(w, []).append(kind)
     patterns = sorted(table)
-    ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
-    return ac, patterns, table
+    return overlapping(patterns), patterns, table
 
 
 def find_cues(text: str) -> list[Cue]:
     """Every cue occurrence (overlapping allowed: "最高" inside "最高车速" is masked later)."""
-    ac, patterns, table = _automaton()
+    find, patterns, table = _automaton()
     cues: list[Cue] = []
-    for idx, start, end in ac.find_matches_as_indexes(text, overlapping=True):
+    for start, end, idx in find(text):
         w = patterns[idx]
         if _is_word(w[0]) and start > 0 and _is_word(text[start - 1]):
             continue

@@ -1,9 +1,8 @@
 """Finding feature mentions: one multi-pattern scan, then a fuzzy pass for typos.
 
 The exact stage is a leftmost-longest Aho-Corasick scan over the normalised sentence (a
-compiled, character-wise double-array automaton from daachorse, or ahocorasick_rs when
-daachorse is missing: both give the same leftmost-longest matches, and the cost grows with the
-text, not with the number of aliases). Latin aliases must sit on word boundaries, which is
+compiled, character-wise double-array automaton from daachorse, see automaton.py: the cost
+grows with the text, not with the number of aliases). Latin aliases must sit on word boundaries, which is
 checked on the matches only (`\\b` fails beside CJK).
 
 The fuzzy stage does no Python work per character: one more compiled automaton finds, in one
@@ -35,12 +34,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming, Levenshtein
 
+from .automaton import leftmost_longest, overlapping
 from .normalise import is_cjk
-
-try:  # a character-wise double-array automaton: ~2x faster than ahocorasick_rs on CJK text
-    import daachorse as _daachorse
-except ImportError:  # pragma: no cover - a declared dependency; ahocorasick_rs is the fallback
-    _daachorse = None
 
 
 @dataclass(frozen=True)
@@ -104,25 +99,8 @@ def _boundary_ok(text: str, start: int, end: int, alias: str) -> bool:
 
 # -- automata ---------------------------------------------------------------------------------
 
-def _leftmost_longest(patterns: list[str]):
-    """text -> [(start, end, pattern index)], leftmost-longest, non-overlapping."""
-    if _daachorse is not None:
-        return _daachorse.CharwiseDoubleArrayAhoCorasick(
-            patterns, match_kind=_daachorse.MATCH_KIND_LEFTMOST_LONGEST).find
-    import ahocorasick_rs
-
-    ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    return lambda text: [(s, e, i) for i, s, e in ac.find_matches_as_indexes(text)]
-
-
-def _overlapping(patterns: list[str]):
-    """text -> every occurrence of every pattern, [(start, end, pattern index)]."""
-    if _daachorse is not None:
-        return _daachorse.CharwiseDoubleArrayAhoCorasick(patterns).find_overlapping
-    import ahocorasick_rs
-
-    ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
-    return lambda text: [(s, e, i) for i, s, e in ac.find_matches_as_indexes(text, overlapping=True)]
+_leftmost_longest = leftmost_longest
+_overlapping = overlapping
 
 
 # -- sounds -----------------------------------------------------------------------------------
@@ -429,12 +407,10 @@ class MentionIndex:
         for reading spec labels, not copy (built on first use)."""
         if not self.patterns:
             return []
-        if getattr(self, "_nested_ac", None) is None:
-            import ahocorasick_rs
-
-            self._nested_ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+        if getattr(self, "_nested", None) is None:
+            self._nested = overlapping(self.patterns)
         hits = []
-        for idx, start, end in self._nested_ac.find_matches_as_indexes(text, overlapping=True):
+        for start, end, idx in self._nested(text):
             alias = self.patterns[idx]
             if _boundary_ok(text, start, end, alias):
                 for fid in self.targets.get(alias) or self.after_number.get(alias, ()):
@@ -496,9 +472,9 @@ class MentionIndex:
                     before.setdefault(None, []).append((ai, ns, alias[:ns], alias[ne:]))
                     continue
                 if ns:
-                    before.setdefault(alias[max(0, ns - 2):ns], []).append((ai, ns))
+                    before.setdefault(alias[max(0, ns - 3):ns], []).append((ai, ns))
                 if ne < n:
-                    after.setdefault(alias[ne:ne + 2], []).append((ai, ns))
+                    after.setdefault(alias[ne:ne + 3], []).append((ai, ns))
             if k < 1:
                 # 3-5 letters with Chinese: one same-sounding character and nothing else
                 cjk = [i for i, c in enumerate(alias) if is_cjk(c)]
@@ -531,7 +507,7 @@ class MentionIndex:
                     kind = _SUFFIX
                 pieces.setdefault(alias[lo:hi], []).append((ai, lo, kind))
         self._aliases = aliases
-        # alias -> (short Chinese parents, parents tried always, by the 2 characters before it, after it)
+        # alias -> (short Chinese parents, parents tried always, by the 3 characters before it, after it)
         self._parents = {b: (short, before.pop(None, ()), before or None, after or None)
                          for b, (short, before, after) in parents.items()}
         self._piece_list = sorted(pieces)
@@ -683,9 +659,10 @@ class MentionIndex:
                 continue
             # the parent's characters next to the mention must be there (the typo is further off)
             tried = set()
-            for found in ((before.get(text[max(0, cs - 2):cs]), before.get(text[cs - 1:cs]) if cs else None)
-                          if before is not None else ()) + (
-                          (after.get(text[ce:ce + 2]), after.get(text[ce:ce + 1])) if after is not None else ()):
+            for found in ((before.get(text[max(0, cs - 3):cs]), before.get(text[cs - 2:cs]) if cs >= 2 else None,
+                           before.get(text[cs - 1:cs]) if cs else None) if before is not None else ()) + (
+                          (after.get(text[ce:ce + 3]), after.get(text[ce:ce + 2]), after.get(text[ce:ce + 1]))
+                          if after is not None else ()):
                 for ai, offset in found or ():
                     if (ai, offset) in tried:
                         continue

@@ -84,9 +84,14 @@ def audit_parallel(specs: list[Spec], options, claims: Iterable[Claim], jobs: in
     specs = list(specs)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    saved = _AUDITOR, _AUDITOR_KEY
     if auditor is not None and "fork" in methods:
         _AUDITOR, _AUDITOR_KEY = auditor, _key(specs, options)
-    with ctx.Pool(jobs) as pool:
+    try:
+        pool = ctx.Pool(jobs)
+    finally:
+        _AUDITOR, _AUDITOR_KEY = saved  # the workers have their copy; this process keeps none
+    with pool:
         pending: deque = deque()
         for chunk in batches(claims, batch_size):
             pending.append((chunk, pool.apply_async(_task, ((specs, options, chunk),))))

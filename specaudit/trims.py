@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import ahocorasick_rs
 
+from .automaton import leftmost_longest
 from .language import words
 from .normalise import is_cjk, norm
 
@@ -132,13 +132,13 @@ class TrimResolver:
                 add(alias, set(known), f"{alias!r} is a configured trim alias for {', '.join(known)}", override=True)
         self.table = {a: (tuple(t for t in self.trims if t in s), how) for a, (s, how) in table.items()}
         self.patterns = sorted(self.table)
-        self._ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if self.patterns else None
+        self._find = leftmost_longest(self.patterns) if self.patterns else None
 
     def find(self, text: str) -> list[TrimRef]:
-        if self._ac is None:
+        if self._find is None:
             return []
         refs = []
-        for idx, start, end in self._ac.find_matches_as_indexes(text):
+        for start, end, idx in self._find(text):
             alias = self.patterns[idx]
             if alias[0].isascii() and alias[0].isalnum() and start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
                 continue

@@ -99,7 +99,7 @@ def test_one_scan_for_every_term():
     from specaudit.rules.prohibited import Runner
 
     runner = Runner([r for r in load_rules(["ad-law-cn", "ad-law-en"]) if r.kind == "prohibited"], Stamp())
-    assert runner.scan._ac is not None and len(runner.scan.patterns) > 40
+    assert runner.scan._find is not None and len(runner.scan.patterns) > 40
 
 
 def test_a_term_inside_the_name_of_a_spec_row_is_a_spec_term():

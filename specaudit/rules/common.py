@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-import ahocorasick_rs
 
+from ..automaton import overlapping
 from ..findings import DEFAULT_SEVERITY
 from ..language import find_cues
 from ..model import Claim, Finding, Sentence
@@ -82,13 +82,13 @@ class PhraseScan:
                 table.setdefault(p, []).extend(payloads)
         self.patterns = sorted(table)
         self.table = table
-        self._ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard) if self.patterns else None
+        self._find = overlapping(self.patterns) if self.patterns else None
 
     def find(self, text: str) -> list[tuple[int, int, str, list]]:
-        if self._ac is None:
+        if self._find is None:
             return []
         out = []
-        for idx, start, end in self._ac.find_matches_as_indexes(text, overlapping=True):
+        for start, end, idx in self._find(text):
             p = self.patterns[idx]
             if _is_word(p[0]) and start > 0 and _is_word(text[start - 1]):
                 continue
