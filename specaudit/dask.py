@@ -14,16 +14,15 @@ this engine is used). The workers need specaudit installed too, at the same vers
 """
 from __future__ import annotations
 
-import codecs
 import io
-import json
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .claims import _record_claim, claim_files, iter_claims
+from .claims import claim_files, iter_claims
+from .claims.records import jsonl_claims
 from .errors import InputError
 from .model import Claim, Finding, Spec
 
@@ -83,31 +82,11 @@ def read_partition(part: Partition) -> list[Claim]:
         return list(part.claims)
     if part.end is None:
         return list(iter_claims([part.path]))
-    out: list[Claim] = []
     with open(part.path, "rb") as fh:
         fh.seek(part.start)
         data = fh.read(part.end - part.start)
-    for number, raw in enumerate(io.BytesIO(data), part.first_line):  # lines end at b"\n" only
-        # the same checks, in the same words, as specaudit.claims reads JSON Lines with
-        where = f"line {number}"
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[3:]
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", part.path, where) from None
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", part.path, where) from None
-        if not isinstance(record, dict):
-            raise InputError(f"expected a JSON object, got {type(record).__name__}", part.path, where)
-        claim = _record_claim(part.path, number, record, where)
-        if claim is not None:
-            out.append(claim)
-    return out
+    # lines end at b"\n" only, as in a file read line by line
+    return list(jsonl_claims(part.path, io.BytesIO(data), part.first_line))
 
 
 def judge_partition(part: Partition, specs: list[Spec], options) -> list[tuple[Claim, list[Finding], int, int]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import Claim, Locator
@@ -79,25 +79,31 @@ def _read_jsonl(path: str) -> Iterator[Claim]:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
     with fh:
-        for number, raw in enumerate(fh, 1):
-            where = f"line {number}"
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[3:]
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, where) from None
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, where) from None
-            if not isinstance(record, dict):
-                raise InputError(f"expected a JSON object, got {type(record).__name__}", path, where)
-            claim = _record_claim(path, number, record, where)
-            if claim is not None:
-                yield claim
+        yield from jsonl_claims(path, fh, 1)
+
+
+def jsonl_claims(path: str, lines: Iterable[bytes], first_line: int) -> Iterator[Claim]:
+    """Claims from JSON Lines given as raw lines numbered from `first_line` (a whole file, or a
+    byte range of one that a Dask partition holds): one set of checks and messages for both."""
+    for number, raw in enumerate(lines, first_line):
+        where = f"line {number}"
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, where) from None
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, where) from None
+        if not isinstance(record, dict):
+            raise InputError(f"expected a JSON object, got {type(record).__name__}", path, where)
+        claim = _record_claim(path, number, record, where)
+        if claim is not None:
+            yield claim
 
 
 def _read_csv(path: str) -> Iterator[Claim]:
