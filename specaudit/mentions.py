@@ -368,6 +368,7 @@ def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_t
     return s, e, cost
 
 
+_CLAUSE_END = re.compile(r"[，,。；;！!？?：:]")
 _FORWARD = re.compile(r"\s*(?:和|与|及|、|/|\+|＋|&|以及)\s*(?P<chunk>[\u3400-\u9fff]{1,6})")
 _FORWARD_CONNECTOR = re.compile(r"[和与及、/+＋&]")
 _BACKWARD = re.compile(r"(?P<word>[a-z][a-z\-]{2,})\s*(?:,\s*|\s+and\s+|\s*&\s*|\s*/\s*)(?:[a-z][a-z\-]+\s*(?:,\s*|\s+and\s+))?$")
@@ -762,8 +763,64 @@ class MentionIndex:
                 return Hit(fid, chunk_start, chunk_start + m, cand, 100.0, "exact")
         return None
 
+    # -- split aliases -------------------------------------------------------------------------
+    def _build_heads(self) -> None:
+        """Chinese aliases made of a head noun and an attribute ("座椅" + "加热"), where the
+        attribute is one several heads take and the head takes several: in copy the head may
+        stand apart from its attributes."""
+        by_head: dict[str, dict[str, str]] = {}
+        for alias in self.targets:
+            if len(alias) < 4 or not all(is_cjk(c) for c in alias):
+                continue
+            for k in range(2, len(alias) - 1):
+                by_head.setdefault(alias[:k], {})[alias[k:]] = alias
+        # attributes that several heads share ("加热", "通风", "质保"), on heads that take two or more
+        shared: dict[str, int] = {}
+        for tails in by_head.values():
+            for t in tails:
+                shared[t] = shared.get(t, 0) + 1
+        heads = {h: {t: a for t, a in tails.items() if shared[t] >= 2} for h, tails in by_head.items()}
+        self._heads = {h: tails for h, tails in heads.items() if len(tails) >= 2}
+        self._head_list = sorted(self._heads)
+        self._head_tails = [sorted(self._heads[h], key=len, reverse=True) for h in self._head_list]
+        self._find_heads = overlapping(self._head_list) if self._heads else None
+
+    def expand_split(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """"主驾座椅支持加热和通风" names 座椅加热 and 座椅通风: after a head that no mention
+        covers, each attribute of it within the clause (up to 8 characters on) is a mention."""
+        if getattr(self, "_heads", None) is None:
+            self._build_heads()
+        if self._find_heads is None or not any(is_cjk(c) for c in text):
+            return []
+        taken = [(h.start, h.end) for h in hits]
+        found: list[Hit] = []
+        for start, end, idx in self._find_heads(text):
+            if any(s < end and start < e for s, e in taken):
+                continue
+            stop = min([s for s, _ in taken if s >= end] + [len(text), end + 8])
+            m = _CLAUSE_END.search(text, end, stop)
+            window = text[end:m.start() if m else stop]
+            ordered = [t for t in self._head_tails[idx] if t in window]
+            if not ordered:
+                continue
+            tails = self._heads[self._head_list[idx]]
+            i = 0
+            while i < len(window):
+                tail = next((t for t in ordered if window.startswith(t, i)), None)
+                if tail is None:
+                    i += 1
+                    continue
+                for fid in self.targets[tails[tail]]:
+                    found.append(Hit(fid, end + i, end + i + len(tail), tails[tail], 100.0, "exact"))
+                taken.append((end + i, end + i + len(tail)))
+                i += len(tail)
+        return found
+
     def scan(self, text: str, number_ends: frozenset[int] = frozenset()) -> list[Hit]:
         exact = self.scan_exact(text, number_ends)
+        split = self.expand_split(text, exact)
+        if split:
+            exact = sorted(exact + split, key=_order)
         if exact:
             more = self.expand_coordination(text, exact)
             while more:  # "座椅按摩+通风+加热": each expansion may continue the chain

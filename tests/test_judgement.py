@@ -185,3 +185,11 @@ def test_each_sentence_of_a_document_paragraph_is_its_own_result(aion_spec):
 def test_a_one_character_negation_governs_only_what_follows_it(aion_spec):
     assert verdicts(aion_spec, "提车才发现没天窗。")["电动天窗"] == "supported"
     assert verdicts(aion_spec, "没想到全景天窗这么通透。")["电动天窗"] == "contradicted"
+
+
+def test_split_chinese_features(aion_spec):
+    from conftest import make_spec
+
+    assert verdicts(aion_spec, "Max版主驾座椅支持加热。") == {"前排座椅加热": "supported"}
+    spec = make_spec("X", ["A"], [("整车质保", ["5 年"]), ("电池质保", ["8 年"])])
+    assert verdicts(spec, "整车6年质保，电池8年质保。") == {"整车质保": "contradicted", "电池质保": "supported"}

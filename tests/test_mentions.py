@@ -65,3 +65,14 @@ def test_coordination_names_both_features():
 def test_after_number_alias_only_after_a_figure():
     assert found("14 speakers") == [("speakers", "speakers", "exact")]
     assert found("the speakers are great") == []
+
+
+def test_a_head_noun_apart_from_its_attributes():
+    # attributes that several heads take: 加热 and 通风 (座椅, 前排座椅, 后排座椅, 方向盘)
+    ix = MentionIndex({"座椅加热": {"seat_heat"}, "座椅通风": {"seat_vent"}, "前排座椅加热": {"seat_heat"},
+                       "前排座椅通风": {"seat_vent"}, "后排座椅加热": {"rear_heat"}, "后排座椅通风": {"rear_vent"},
+                       "方向盘加热": {"wheel_heat"}})
+    t = norm("Max版主驾座椅支持加热和通风。")
+    assert [(h.feature_id, t[h.start:h.end]) for h in ix.scan(t)] == [("seat_heat", "加热"), ("seat_vent", "通风")]
+    t = norm("座椅很软，加热也快")  # the attribute is in another clause
+    assert ix.scan(t) == []
