@@ -35,7 +35,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming, Levenshtein
 
 from .automaton import leftmost_longest, overlapping
-from .normalise import is_cjk
+from .normalise import _HAS_CJK, is_cjk  # _HAS_CJK: the ranges of is_cjk, as one regex
 
 
 @dataclass(frozen=True)
@@ -790,7 +790,7 @@ class MentionIndex:
         covers, each attribute of it within the clause (up to 8 characters on) is a mention."""
         if getattr(self, "_heads", None) is None:
             self._build_heads()
-        if self._find_heads is None or not any(is_cjk(c) for c in text):
+        if self._find_heads is None or (text.isascii() or not _HAS_CJK.search(text)):
             return []
         taken = [(h.start, h.end) for h in hits]
         found: list[Hit] = []

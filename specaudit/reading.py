@@ -68,6 +68,11 @@ class Reading:
     scope_out: tuple[tuple[str, ...], str] | None = None  # a scope-only sentence sets the next one's scope
 
 
+_NUMERAL = re.compile(r"[0-9零一二两三四五六七八九十百千万半]")
+# One pattern per test cycle ("CLTC 续航"), compiled once rather than formatted per hit.
+_CYCLE_RES = tuple((c, re.compile(rf"(?<![a-z]){c}(?![a-z])")) for c in CYCLES)
+
+
 def _clauses(text: str) -> list[Clause]:
     out, start = [], 0
     for m in CLAUSE_BREAK.finditer(text):
@@ -96,7 +101,7 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
     n = normalise(sentence.text)
     text = n.text
     quantities = find_quantities(text)
-    number_ends = frozenset(m.end() for m in re.finditer(r"[0-9零一二两三四五六七八九十百千万半]", text))
+    number_ends = frozenset(m.end() for m in _NUMERAL.finditer(text))
     hits = ctx.index.scan(text, number_ends)
     trim_refs = ctx.trims.find(text) if ctx.trims else []
     trim_spans = [(r.start, r.end) for r in trim_refs]
@@ -115,7 +120,8 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
     reading = Reading(sentence, n, hits, quantities, trim_refs, cues)
     ending = text.rstrip().rstrip("。.!！~～")
     reading.question = ending.endswith(("?", "？", "吗", "么", "呢")) or any(c.kind == "question" for c in cues)
-    if not reading.question:
+    # with neither a feature nor a figure no clause can assert anything (most sentences)
+    if not reading.question and (hits or quantities):
         reading.assertions = [a for a in _assertions(reading, ctx, scope_in) if _judgeable(ctx, a.feature_id)]
     if trim_refs and not hits:
         trims = tuple(t for t in (ctx.spec.trims if ctx.spec else ()) if any(t in r.trims for r in trim_refs))
@@ -135,7 +141,24 @@ def _judgeable(ctx: SpecContext, fid: str) -> bool:
     return fid not in ctx.topics
 
 
+def _per_context(ctx: SpecContext, name: str) -> dict:
+    """A memo kept on the context: _row_kind and _dimension are asked per hit per clause, and
+    their answers depend only on the context's rows and lexicon, which are fixed once built."""
+    memo = ctx.__dict__.get(name)
+    if memo is None:
+        memo = ctx.__dict__[name] = {}
+    return memo
+
+
 def _row_kind(ctx: SpecContext, fid: str) -> str:
+    memo = _per_context(ctx, "_row_kind_memo")
+    kind = memo.get(fid)
+    if kind is None:
+        kind = memo[fid] = _row_kind_of(ctx, fid)
+    return kind
+
+
+def _row_kind_of(ctx: SpecContext, fid: str) -> str:
     rows = ctx.rows_by_feature.get(fid)
     if rows:
         k = rows[0].kind
@@ -145,6 +168,13 @@ def _row_kind(ctx: SpecContext, fid: str) -> str:
 
 
 def _dimension(ctx: SpecContext, fid: str) -> str | None:
+    memo = _per_context(ctx, "_dimension_memo")
+    if fid not in memo:
+        memo[fid] = _dimension_of(ctx, fid)
+    return memo[fid]
+
+
+def _dimension_of(ctx: SpecContext, fid: str) -> str | None:
     rows = ctx.rows_by_feature.get(fid)
     if rows:
         from .units import unit_dimension
@@ -250,7 +280,7 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                     continue
                 kind = _row_kind(ctx, h.feature_id)
                 pol = polarity_of(h)
-                cycle = next((c for c in CYCLES if re.search(rf"(?<![a-z]){c}(?![a-z])", text[cs:ce])), None)
+                cycle = next((c for c, rx in _CYCLE_RES if rx.search(text[cs:ce])), None)
                 if kind == "value":
                     continue  # figures are bound below
                 if kind == "text":

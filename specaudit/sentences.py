@@ -41,6 +41,9 @@ _OPENERS = frozenset("“‘「『（(【《〈[\"'«")
 _SOFT_WRAP_ENDS = frozenset(",，、(（[【“‘-–—/")
 # Glued to one of these, ASCII ! ? ; is part of a token (URL query, code), not punctuation.
 _GLUE = frozenset("=&/_%#-")
+# Every character _boundaries looks at; it jumps from one to the next instead of stepping
+# through the text (most characters end nothing).
+_CANDIDATE = re.compile("[\n" + re.escape("".join(sorted(_CLUSTER))) + "]")
 
 _ABBREVIATIONS = frozenset({
     "approx", "appr", "ca", "cf", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr",
@@ -89,8 +92,13 @@ def _boundaries(text: str) -> list[int]:
     """Offsets where a sentence ends (exclusive), in increasing order."""
     ends: list[int] = []
     n = len(text)
+    search = _CANDIDATE.search
     i = 0
     while i < n:
+        m = search(text, i)
+        if m is None:
+            break
+        i = m.start()
         c = text[i]
         if c == "\n":
             if not _soft_wrap(text, i):

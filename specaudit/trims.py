@@ -152,14 +152,15 @@ class TrimResolver:
     def find_fuzzy(self, text: str, taken: list[tuple[int, int]]) -> list[TrimRef]:
         """Trim-like words no short form covers ("长续航Pro版" for "长续航 Pro"), matched to the
         closest header when the match is clear."""
+        refs = []
+        # checked first, before any other work: most sentences name no trim at all
+        if not _TRIM_CUE.search(text):  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
+            return refs
         from rapidfuzz import fuzz, process
 
-        refs = []
         headers = self.__dict__.get("_headers")
         if headers is None:  # normalised once per resolver, not once per sentence
             headers = self.__dict__["_headers"] = {norm(t): t for t in self.trims}
-        if not _TRIM_CUE.search(text):  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
-            return refs
         for m in _TRIM_WORD.finditer(text):
             group = "name" if m.group("name") else "name2"
             s, e = m.span(group)

@@ -112,6 +112,15 @@ def _pattern() -> re.Pattern:
     )
 
 
+@lru_cache(maxsize=1)
+def _any_number() -> re.Pattern:
+    """The number alternatives of _pattern() alone: every match of _pattern() contains one, so
+    text without one (most sentences) is skipped without trying the prefixes and units."""
+    cn = "".join(CN_DIGITS) + "".join(CN_SCALES) + "半"
+    en = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
+    return re.compile(rf"\d|\.\d|[{cn}]|\b(?:{en})", re.IGNORECASE)
+
+
 def _parse_cn(text: str) -> float | None:
     """Chinese numerals: 三千 -> 3000, 两毛 handled by the unit, 十五 -> 15, 一万二 is not read."""
     if text == "半":
@@ -141,6 +150,8 @@ def find_quantities(text: str, *, bare: bool = True) -> list[Quantity]:
     Chinese numerals and English number words count only with a unit ("三千公里", "five-star"),
     so "一键启动" and "one of a kind" are not figures. With bare=False plain numbers are dropped.
     """
+    if not _any_number().search(text):
+        return []
     suffixes, prefixes, _ = _forms()
     found: list[Quantity] = []
     for m in _pattern().finditer(text):
