@@ -155,8 +155,8 @@ def _scanner() -> Scanner:
 
 
 # -- structure ---------------------------------------------------------------------------------
-def test_there_are_300_to_400_features():
-    assert 300 <= len(_features()) <= 400, len(_features())
+def test_the_pack_covers_several_hundred_features():
+    assert len(_features()) >= 300, len(_features())
 
 
 def test_every_feature_has_the_documented_shape():
