@@ -313,6 +313,41 @@ def _blocked(start: int, end: int, exact, cost: float) -> bool:
     return inside > 0 and end - start - inside < 3 * cost
 
 
+def _best_end(right: str, text: str, pend: int, budget: int, word_end: bool, n_text: int) -> tuple[int, int]:
+    """Where a window that continues with `right` after a piece ending at `pend` ends best:
+    (end, edits), or (-1, budget + 1) when no end is within the budget. Moving the end by d
+    changes the distance by at most d, so one distance at the unshifted end, more than twice
+    the budget, rejects the piece at once (most do)."""
+    base = pend + len(right)
+    if base <= n_text and _distance(right, text[pend:base], score_cutoff=2 * budget) > 2 * budget:
+        return -1, budget + 1
+    e, cost = -1, budget + 1
+    for en in range(max(pend + 1, base - budget), min(n_text, base + budget) + 1):
+        if text[en - 1] == " " or (word_end and (text[en - 1] not in _WORD or en < n_text and text[en] in _WORD
+                                                 and not _plural_ok(text, en))):
+            continue
+        c = _distance(right, text[pend:en], score_cutoff=budget)
+        if c < cost or (c == cost and abs(en - base) < abs(e - base)):
+            e, cost = en, c
+    return e, cost
+
+
+def _best_start(left: str, text: str, pstart: int, budget: int, word_start: bool) -> tuple[int, int]:
+    """The mirror of _best_end: where a window that has `left` before a piece starting at
+    `pstart` starts best."""
+    base = pstart - len(left)
+    if base >= 0 and _distance(left, text[base:pstart], score_cutoff=2 * budget) > 2 * budget:
+        return -1, budget + 1
+    s, cost = -1, budget + 1
+    for st in range(max(0, base - budget), min(pstart - 1, base + budget) + 1):
+        if text[st] == " " or (word_start and (text[st] not in _WORD or st and text[st - 1] in _WORD)):
+            continue
+        c = _distance(left, text[st:pstart], score_cutoff=budget)
+        if c < cost or (c == cost and abs(st - base) < abs(s - base)):
+            s, cost = st, c
+    return s, cost
+
+
 def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_text: int,
             pstart: int, pend: int, offset: int) -> tuple[int, int, float]:
     """The best window around an intact piece of `alias` found at text[pstart:pend]: the alias's
@@ -327,17 +362,7 @@ def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_t
     if n_left == 0:
         s, cost_l = pstart, 0
     else:
-        left = alias[:n_left]
-        base = pstart - n_left
-        if base >= 0 and _distance(left, text[base:pstart], score_cutoff=2 * K) > 2 * K:
-            return -1, -1, 0.0
-        s, cost_l = -1, K + 1
-        for st in range(max(0, base - K), min(pstart - 1, base + K) + 1):
-            if text[st] == " " or (word_start and (text[st] not in _WORD or st and text[st - 1] in _WORD)):
-                continue
-            c = _distance(left, text[st:pstart], score_cutoff=K)
-            if c < cost_l or (c == cost_l and abs(st - base) < abs(s - base)):
-                s, cost_l = st, c
+        s, cost_l = _best_start(alias[:n_left], text, pstart, K, word_start)
         if cost_l > K:
             return -1, -1, 0.0
     budget = K - cost_l
@@ -346,18 +371,7 @@ def _verify(alias: str, K: int, word_start: bool, word_end: bool, text: str, n_t
             return -1, -1, 0.0
         e, cost_r = pend, 0
     else:
-        right = alias[len(alias) - n_right:]
-        base = pend + n_right
-        if base <= n_text and _distance(right, text[pend:base], score_cutoff=2 * budget) > 2 * budget:
-            return -1, -1, 0.0
-        e, cost_r = -1, budget + 1
-        for en in range(max(pend + 1, base - budget), min(n_text, base + budget) + 1):
-            if text[en - 1] == " " or (word_end and (text[en - 1] not in _WORD or en < n_text and text[en] in _WORD
-                                                     and not _plural_ok(text, en))):
-                continue
-            c = _distance(right, text[pend:en], score_cutoff=budget)
-            if c < cost_r or (c == cost_r and abs(en - base) < abs(e - base)):
-                e, cost_r = en, c
+        e, cost_r = _best_end(alias[len(alias) - n_right:], text, pend, budget, word_end, n_text)
         if cost_r > budget:
             return -1, -1, 0.0
     cost = float(cost_l + cost_r)
@@ -564,35 +578,14 @@ class MentionIndex:
                     if pstart and text[pstart - 1] in _WORD:
                         continue  # the alias would start inside a word
                     s = pstart
-                    base = pend + len(right)
-                    # moving a window end by d changes the distance by at most d: at the
-                    # unshifted end, more than twice the edits allowed rejects the piece
-                    if base <= n_text and _distance(right, text[pend:base], score_cutoff=2 * K) > 2 * K:
-                        continue
-                    e, cost = -1, K + 1
-                    for en in range(max(pend + 1, base - K), min(n_text, base + K) + 1):
-                        if text[en - 1] == " " or (word_end and (text[en - 1] not in _WORD or en < n_text and text[en] in _WORD
-                                                                 and not _plural_ok(text, en))):
-                            continue
-                        c = _distance(right, text[pend:en], score_cutoff=K)
-                        if c < cost or (c == cost and abs(en - base) < abs(e - base)):
-                            e, cost = en, c
+                    e, cost = _best_end(right, text, pend, K, word_end, n_text)
                     if not 0 < cost <= K:
                         continue
                 elif kind == _SUFFIX:  # the window ends with the piece: find its start
                     if pend < n_text and text[pend] in _WORD and not _plural_ok(text, pend):
                         continue  # the alias would end inside a word
                     e = pend
-                    base = pstart - offset
-                    if base >= 0 and _distance(left, text[base:pstart], score_cutoff=2 * K) > 2 * K:
-                        continue
-                    s, cost = -1, K + 1
-                    for st in range(max(0, base - K), min(pstart - 1, base + K) + 1):
-                        if text[st] == " " or (word_start and (text[st] not in _WORD or st and text[st - 1] in _WORD)):
-                            continue
-                        c = _distance(left, text[st:pstart], score_cutoff=K)
-                        if c < cost or (c == cost and abs(st - base) < abs(s - base)):
-                            s, cost = st, c
+                    s, cost = _best_start(left, text, pstart, K, word_start)
                     if not 0 < cost <= K:
                         continue
                 elif kind == _EDITS:  # a middle piece: both sides
