@@ -101,7 +101,7 @@ def link_row(row: SpecRow, base: MentionIndex, lexicon: Lexicon) -> str | None:
                 best = (key, f.id)
     if best is None:
         return _alias_containing_label(row, base, lexicon)
-    (whole, fits, length, _), fid = best
+    (whole, fits, _length, _start), fid = best
     if fits == 0 and not whole:
         return None
     return fid

@@ -10,6 +10,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from . import __version__
@@ -186,9 +187,9 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
     elif jobs > 1:
         from .parallel import audit_parallel
 
-        judgements = audit_parallel(spec_objs, options, _chain(stream, iterator), jobs, auditor=auditor)
+        judgements = audit_parallel(spec_objs, options, chain(stream, iterator), jobs, auditor=auditor)
     else:
-        judgements = ((c, *auditor.audit_claim(c)) for c in _chain(stream, iterator))
+        judgements = ((c, *auditor.audit_claim(c)) for c in chain(stream, iterator))
     for claim, found, s, m in judgements:
         extra = rules.claim(claim, auditor.context_for(claim), found)
         results.extend(keep(rules.kept(found)))  # a fact rule (dates, lists) may take over a judged row
@@ -248,11 +249,6 @@ def _keep(options: AuditOptions):
     if options.include_supported:
         return lambda found: found
     return lambda found: [f for f in found if f.verdict != "supported"]
-
-
-def _chain(first, second):
-    yield from first
-    yield from second
 
 
 def _order(f: Finding):

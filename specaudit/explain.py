@@ -1,7 +1,7 @@
 """`specaudit explain` and `specaudit lexicon`: how a sentence is read, how a spec is covered."""
 from __future__ import annotations
 
-from .context import build_context, label_forms
+from .context import label_forms
 from .engine import AuditOptions, Auditor
 from .judge import judge
 from .model import Claim, Locator

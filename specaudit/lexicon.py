@@ -183,9 +183,8 @@ def _parse_feature(item, path: Path, lines: dict[str, int], n: int) -> tuple[Fea
         source=f"{path}:{line or 0}",
         descriptor=bool(item.get("descriptor", False)),
     )
-    if not feat.aliases and not feat.after_number and not item.get("replace") is False and n >= 0:
-        if not feat.zh and not item.get("name"):
-            fail("a feature needs at least one alias")
+    if not (feat.aliases or feat.after_number or feat.zh or item.get("name")):
+        fail("a feature needs at least one alias")
     return feat, bool(item.get("replace"))
 
 

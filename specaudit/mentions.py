@@ -66,7 +66,6 @@ def _hit(feature_id: str, start: int, end: int, alias: str, score: float, method
     return h
 
 
-_HAS_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\u3040-\u30ff]")
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
@@ -95,12 +94,6 @@ def _right_ok(text: str, end: int, alias: str) -> bool:
 
 def _boundary_ok(text: str, start: int, end: int, alias: str) -> bool:
     return _left_ok(text, start, alias) and _right_ok(text, end, alias)
-
-
-# -- automata ---------------------------------------------------------------------------------
-
-_leftmost_longest = leftmost_longest
-_overlapping = overlapping
 
 
 # -- sounds -----------------------------------------------------------------------------------
@@ -243,7 +236,7 @@ def _nested_aliases(patterns: list[str]):
     """alias -> the spans of the other aliases inside it ("sunroof" in "panoramic sunroof")."""
     if not patterns:
         return lambda alias: []
-    find = _overlapping(patterns)
+    find = overlapping(patterns)
 
     def nested(alias: str) -> list[tuple[int, int]]:
         n = len(alias)
@@ -410,7 +403,7 @@ class MentionIndex:
         targets, after = self.targets, self.after_number
         # per pattern: alias, feature ids (None: after-number only), needs a word boundary left/right
         self._meta = [(a, targets.get(a), a[0] in _WORD, a[-1] in _WORD, after.get(a)) for a in patterns]
-        self._find = _leftmost_longest(patterns) if patterns else None
+        self._find = leftmost_longest(patterns) if patterns else None
         self._pieces = None
         self._find_pieces = None
         if fuzzy:
@@ -531,7 +524,7 @@ class MentionIndex:
         self._pieces = [[(kind, ai, aliases[ai][0], off, aliases[ai][0][:off], aliases[ai][0][off + len(p):],
                           aliases[ai][2], aliases[ai][3], aliases[ai][4])
                          for ai, off, kind in pieces[p]] for p in self._piece_list]
-        self._find_pieces = _overlapping(self._piece_list) if pieces else None
+        self._find_pieces = overlapping(self._piece_list) if pieces else None
         self._subst = [tuple((side, length, table) for (side, length), table in subst[p].items()) if p in subst else ()
                        for p in self._piece_list]
 

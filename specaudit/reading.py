@@ -25,7 +25,7 @@ from .mentions import Hit
 from .model import CellKind, Sentence
 from .normalise import Normalised, normalise
 from .trims import TrimRef
-from .units import Quantity, find_quantities, is_ambiguous
+from .units import Quantity, find_quantities, is_ambiguous, unit_dimension
 
 DEFAULT_SCOPE = "no trim named: every trim"
 FROM_AFTER = tuple(sorted(words("scope.from_after"), key=len, reverse=True))   # "智驾版起", "XLE and above"
@@ -177,8 +177,6 @@ def _dimension(ctx: SpecContext, fid: str) -> str | None:
 def _dimension_of(ctx: SpecContext, fid: str) -> str | None:
     rows = ctx.rows_by_feature.get(fid)
     if rows:
-        from .units import unit_dimension
-
         units = [r.unit for r in rows if r.unit]
         if units:
             return unit_dimension(units[0])
@@ -300,11 +298,7 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                 if _row_kind(ctx, h.feature_id) == "value" and not any(a.feature_id == h.feature_id for a in clause_assertions):
                     if any(c.kind == "unbounded" for c in cues):
                         clause_assertions.append(Assertion(h.feature_id, h, "unbounded", scope, scope_how))
-                    elif h.feature_id not in ctx.rows_by_feature and h.feature_id.startswith("row:") is False:
-                        f = ctx.feature(h.feature_id)
-                        if f is not None and f.kind != "value":
-                            clause_assertions.append(Assertion(h.feature_id, h, "has", scope, scope_how))
-            last_features = [h for h in hits]
+            last_features = list(hits)
             polar = {"standard", "optional", "negation_before", "negation_after", "negation_prefix", "only"}
             bare = [a for a in clause_assertions if a.quantity is None] if not refs and not quants and not (kinds & polar) \
                 and "scope.all" not in kinds else []

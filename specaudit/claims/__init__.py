@@ -34,17 +34,12 @@ from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import Claim
-from .captions import _NULL_TAG, _read_yaml, _scalar, _scalar_position  # noqa: F401
-from .common import (_QUOTES, _RECORD_FIELDS, _WAIVER_COMMENT, KINDS, MAX_WHOLE_FILE_BYTES,  # noqa: F401
-                     WAIVER_FIELD, _attach_waivers, _check_kind, _Defaults, _ext, _field_waivers,
-                     _has_words, _lines, _make, _opt_str, _read_text, _waiver_comments, parse_waiver)
-from .html import (_BLOCK_TAGS, _BREAK_TAGS, _SKIP_TAGS, _VOID_TAGS, _WS_ENTITY,  # noqa: F401
-                   _HtmlClaims, _read_html)
-from .markdown import (_ATX, _ATX_CLOSE, _FENCE, _HIDDEN_SPANS, _HTML_IMG_ALT, _LINK,  # noqa: F401
-                       _LINK_DEF, _LIST, _MD_IMAGE, _QUOTE, _SETEXT, _TABLE_DELIM, _TAG, _THEMATIC,
-                       _blank, _front_matter, _hide_markdown, _read_md)
-from .records import _first_bad_line, _read_csv, _read_jsonl, _record_claim, _stream_encoding  # noqa: F401
-from .text import _block_claim, _read_txt  # noqa: F401
+from .captions import _read_yaml
+from .common import KINDS, WAIVER_FIELD, _ext, parse_waiver  # noqa: F401 (public names)
+from .html import _read_html
+from .markdown import _read_md
+from .records import _read_csv, _read_jsonl
+from .text import _read_txt
 
 CLAIM_EXTENSIONS = (".jsonl", ".csv", ".md", ".txt", ".html", ".htm", ".yaml", ".yml")
 STREAMED = (".jsonl", ".csv")
