@@ -7,11 +7,26 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+
+import orjson
 from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..model import Claim, Locator
 from .common import _RECORD_FIELDS, WAIVER_FIELD, _check_kind, _field_waivers, _opt_str
+
+
+# orjson parses a record about 3x faster than json, which is most of reading a catalogue. What
+# it refuses goes to json, which takes a little more (NaN, integers beyond 64 bits) and words
+# the error by column.
+_loads = orjson.loads
+
+
+def _loads_leniently(line: str, path: str, number: int):
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, f"line {number}") from None
 
 
 def _stream_encoding(path: str) -> str:
@@ -45,31 +60,37 @@ def _first_bad_line(path: str, encoding: str) -> int | None:
     return None
 
 
-def _record_claim(path: str, line: int, fields: dict, where: str) -> Claim | None:
+def _record_claim(path: str, line: int, fields: dict, where: str | None) -> Claim | None:
     rid = fields.get("id")
-    if rid is None or (isinstance(rid, str) and not rid.strip()):
-        raise InputError("record has no 'id'", path, where)
-    if isinstance(rid, bool) or not isinstance(rid, (str, int)):
-        raise InputError(f"'id' must be a string or an integer, not {type(rid).__name__}", path, where)
+    if not (rid.__class__ is str and rid.strip()):  # (the common case, one test; the rest explain)
+        if rid is None or (isinstance(rid, str) and not rid.strip()):
+            raise InputError("record has no 'id'", path, where or f"line {line}")
+        if isinstance(rid, bool) or not isinstance(rid, (str, int)):
+            raise InputError(f"'id' must be a string or an integer, not {type(rid).__name__}", path,
+                             where or f"line {line}")
     text = fields.get("text")
-    if text is None:
-        raise InputError(f"record {rid!s} has no 'text'", path, where)
-    if not isinstance(text, str):
-        raise InputError(f"record {rid!s}: 'text' must be a string, not {type(text).__name__}",
-                         path, where)
+    if text.__class__ is not str:
+        if text is None:
+            raise InputError(f"record {rid!s} has no 'text'", path, where or f"line {line}")
+        if not isinstance(text, str):
+            raise InputError(f"record {rid!s}: 'text' must be a string, not {type(text).__name__}",
+                             path, where or f"line {line}")
     if not text.strip():
         return None  # an empty text says nothing; nothing to audit
     kind = fields.get("kind")
-    kind = _check_kind(kind, path, where) if _opt_str(kind) else "body"
-    extra = tuple(sorted((str(k), str(v)) for k, v in fields.items()
-                         if k not in _RECORD_FIELDS and k != WAIVER_FIELD))
+    kind = _check_kind(kind, path, where or f"line {line}") if _opt_str(kind) else "body"
+    extra = ()
+    if len(fields) > 2:
+        extra = tuple(sorted((str(k), str(v)) for k, v in fields.items()
+                             if k not in _RECORD_FIELDS and k != WAIVER_FIELD))
+    waivers = fields.get(WAIVER_FIELD)
     return Claim(
         text=text,
         locator=Locator(source=path, line=line, column=None, record=str(rid).strip(), kind=kind,
                         channel=_opt_str(fields.get("channel")), model=_opt_str(fields.get("model"))),
         lang=_opt_str(fields.get("lang")),
         extra=extra,
-        waivers=_field_waivers(fields.get(WAIVER_FIELD)),
+        waivers=_field_waivers(waivers) if waivers is not None else (),
     )
 
 
@@ -86,22 +107,21 @@ def jsonl_claims(path: str, lines: Iterable[bytes], first_line: int) -> Iterator
     """Claims from JSON Lines given as raw lines numbered from `first_line` (a whole file, or a
     byte range of one that a Dask partition holds): one set of checks and messages for both."""
     for number, raw in enumerate(lines, first_line):
-        where = f"line {number}"
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[3:]
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, where) from None
-        if not line.strip():
+            raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, f"line {number}") from None
+        if not line or line.isspace():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, where) from None
-        if not isinstance(record, dict):
-            raise InputError(f"expected a JSON object, got {type(record).__name__}", path, where)
-        claim = _record_claim(path, number, record, where)
+            record = _loads(line)
+        except ValueError:
+            record = _loads_leniently(line, path, number)
+        if record.__class__ is not dict:
+            raise InputError(f"expected a JSON object, got {type(record).__name__}", path, f"line {number}")
+        claim = _record_claim(path, number, record, None)
         if claim is not None:
             yield claim
 
