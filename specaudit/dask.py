@@ -1,16 +1,20 @@
 """Auditing a corpus on a Dask cluster: `specaudit audit --engine dask --scheduler ADDRESS`.
 
 For corpora beyond one machine. JSON Lines files are cut into partitions of whole lines (byte
-ranges found by the client without parsing anything); every other claim file is one partition.
-Each partition is a task on the cluster: the worker reads its claims and judges them with the
-same batch function as `--jobs` (specaudit.parallel, one Auditor per worker process, built on
-its first task). The client gathers the results partition by partition, in input order, and
-runs the rule packs and waivers over them exactly as a local audit does, so the report is the
-same as `specaudit audit` on one machine. At most a few partitions per worker thread are in
-flight, so the client's memory does not grow with the corpus.
+ranges found by the client without parsing anything); Parquet files into partitions of whole
+row groups (one each, or a few small consecutive ones up to about PARTITION_BYTES uncompressed,
+found from the file's footer); every other claim file is one partition. Each partition is a
+task on the cluster: the worker reads its claims (so the claim files must be at the same path
+on the workers) and judges them with the same batch function as `--jobs` (specaudit.parallel,
+one Auditor per worker process, built on its first task). The client gathers the results
+partition by partition, in input order, and runs the rule packs and waivers over them exactly
+as a local audit does, so the report is the same as `specaudit audit` on one machine. At most
+a few partitions per worker thread are in flight, so the client's memory does not grow with
+the corpus.
 
 Dask is an optional extra: `pip install specaudit[dask]` (it is imported only here, only when
-this engine is used). The workers need specaudit installed too, at the same version.
+this engine is used; the extra includes pyarrow for Parquet claims). The workers need
+specaudit installed too, at the same version.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import claim_files, iter_claims
+from .claims.common import _ext
+from .claims.parquet import parquet_claims, row_groups
 from .claims.records import jsonl_claims
 from .errors import InputError
 from .model import Claim, Finding, Spec
@@ -31,24 +37,50 @@ PARTITION_BYTES = 32 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Partition:
-    """Claims from one file: all of it, or lines [first_line, ...) from byte `start` to `end`."""
+    """Claims from one file: all of it, lines [first_line, ...) from byte `start` to `end` of a
+    JSON Lines file, or row groups `row_groups` of a Parquet file."""
 
     path: str
     start: int = 0
     end: int | None = None       # None: the whole file, read by its format's reader
     first_line: int = 1
     claims: tuple[Claim, ...] = ()  # claims given as objects, not files
+    row_groups: tuple[int, ...] = ()  # Parquet row groups (then start/end are unused)
+
+    @property
+    def split(self) -> bool:
+        """Part of a file cut into several partitions (its reader never sees the whole file)."""
+        return self.end is not None or bool(self.row_groups)
 
 
 def partitions(paths: Iterable[str | Path], partition_bytes: int = PARTITION_BYTES) -> list[Partition]:
     """The partitions of `paths` (files and folders, as `specaudit audit` takes them), in order."""
     out: list[Partition] = []
     for path in claim_files(paths):
-        if not path.lower().endswith(".jsonl"):
+        ext = _ext(path)
+        if ext == ".jsonl":
+            out.extend(_jsonl_ranges(path, partition_bytes))
+        elif ext == ".parquet":
+            out.extend(_parquet_groups(path, partition_bytes))
+        else:
             out.append(Partition(path))
-            continue
-        out.extend(_jsonl_ranges(path, partition_bytes))
     return out
+
+
+def _parquet_groups(path: str, partition_bytes: int) -> list[Partition]:
+    """Consecutive row groups of a Parquet file, as many as fit in `partition_bytes` (at least one)."""
+    parts: list[Partition] = []
+    group: list[int] = []
+    size = 0
+    for i, (_, nbytes) in enumerate(row_groups(path)):
+        if group and size + nbytes > partition_bytes:
+            parts.append(Partition(path, row_groups=tuple(group)))
+            group, size = [], 0
+        group.append(i)
+        size += nbytes
+    if group:
+        parts.append(Partition(path, row_groups=tuple(group)))
+    return parts or [Partition(path)]  # no row groups: the reader says "no claims found"
 
 
 def _jsonl_ranges(path: str, partition_bytes: int) -> list[Partition]:
@@ -80,6 +112,8 @@ def read_partition(part: Partition) -> list[Claim]:
     """The claims of one partition, with the locators a local audit gives them."""
     if part.claims:
         return list(part.claims)
+    if part.row_groups:
+        return list(parquet_claims(part.path, part.row_groups))
     if part.end is None:
         return list(iter_claims([part.path]))
     with open(part.path, "rb") as fh:
@@ -126,7 +160,7 @@ def judged_on(client, partition_bytes: int = PARTITION_BYTES, window: int | None
                 yield from _take(pending, counts)
         while pending:
             yield from _take(pending, counts)
-        for path in dict.fromkeys(p.path for p in parts if p.end is not None):
+        for path in dict.fromkeys(p.path for p in parts if p.split):
             if not counts.get(path):
                 raise InputError("no claims found in this file", path)
 

@@ -4,6 +4,8 @@ Formats (by extension, case-insensitive):
 
 * ``.jsonl``: one JSON object per line, ``id`` and ``text`` required; streamed line by line.
 * ``.csv``: a header with ``id`` and ``text``; UTF-8, UTF-8 with BOM or GB18030; streamed.
+* ``.parquet``: columns ``id`` and ``text`` (the record fields of ``.jsonl``); streamed in
+  record batches with pyarrow (the ``parquet`` extra); the locator's line is the row number.
 * ``.md``: YAML front matter (``model``, ``channel``, ``kind``, ``lang``); every paragraph,
   list item, heading and table row is a claim; image alt texts and titles are ``alt`` claims;
   code fences, HTML comments, ``<script>``/``<style>`` and link targets are not copy.
@@ -38,11 +40,12 @@ from .captions import _read_yaml
 from .common import KINDS, WAIVER_FIELD, _ext, parse_waiver  # noqa: F401 (public names)
 from .html import _read_html
 from .markdown import _read_md
+from .parquet import _read_parquet
 from .records import _read_csv, _read_jsonl
 from .text import _read_txt
 
-CLAIM_EXTENSIONS = (".jsonl", ".csv", ".md", ".txt", ".html", ".htm", ".yaml", ".yml")
-STREAMED = (".jsonl", ".csv")
+CLAIM_EXTENSIONS = (".jsonl", ".csv", ".parquet", ".md", ".txt", ".html", ".htm", ".yaml", ".yml")
+STREAMED = (".jsonl", ".csv", ".parquet")
 
 
 # --------------------------------------------------------------------------- public API
@@ -82,8 +85,8 @@ def claim_files(paths: Iterable[str | Path] | str | Path) -> list[str]:
 def iter_claims(paths: Iterable[str | Path] | str | Path) -> Iterator[Claim]:
     """Stream the claims of files and folders, file by file, in ``claim_files`` order.
 
-    All paths are checked before the first claim is produced. ``.jsonl`` and ``.csv`` are
-    read record by record in bounded memory; other formats are read whole (up to 50 MB).
+    All paths are checked before the first claim is produced. ``.jsonl``, ``.csv`` and
+    ``.parquet`` are read record by record in bounded memory; other formats are read whole (up to 50 MB).
     Raises InputError (see the module docstring) as soon as a problem is met.
     """
     for path in claim_files(paths):
@@ -128,6 +131,7 @@ def _folder_files(folder: str) -> list[str]:
 _READERS = {
     ".jsonl": _read_jsonl,
     ".csv": _read_csv,
+    ".parquet": _read_parquet,
     ".md": _read_md,
     ".txt": _read_txt,
     ".html": _read_html,
