@@ -225,6 +225,50 @@ def plausible_typo(alias: str, window: str) -> bool:
     return True
 
 
+def _anchors(alias: str, offset: int, length: int) -> tuple | None:
+    """The letters plausible_typo requires of a window, placed relative to a piece of `alias`
+    (offset, length): the first letter of a Latin alias or of a phrase, and the first letter of
+    a phrase's last word (with the space before it). Each is (the text to find, where it would
+    be with no edit: from the piece's start (True) or end (False), and that distance). Only the
+    ones outside the piece are kept: the piece is intact, so the others are there. None when
+    there are none, so the scan skips the check at once; else a chain (needle, from the start?,
+    shift, k + its length, the next anchor or None)."""
+    out = []
+    words = alias.split()
+    if not words or alias != alias.strip():
+        return None
+    if (alias.isascii() or len(words) >= 2) and offset > 0:
+        out.append((alias[0], True, -offset))  # the window's first letter, before the piece
+    if len(words) >= 2:
+        last = alias.rfind(" ") + 1
+        if last < offset:
+            out.append((" " + alias[last], True, last - 1 - offset))
+        elif last >= offset + length:
+            out.append((" " + alias[last], False, last - 1 - (offset + length)))
+        elif last == offset:  # the piece starts with the last word: the space before it
+            out.append((" " + alias[last], True, -1))
+    if not out:
+        return None
+    # the first, unpacked for the scan's inline check: needle, from the start?, shift, how far
+    # past its place it may start (k) plus its length; then the rest, or None
+    k = int(max_edits(alias))
+    anchors = None
+    for needle, from_start, shift in reversed(out):
+        anchors = (needle, from_start, shift, k + len(needle), anchors)
+    return anchors
+
+
+def _fits(text: str, anchors: tuple, pstart: int, pend: int, k: int) -> bool:
+    """Each anchor's text is within k characters of where it would be with no edit, for a piece
+    found at text[pstart:pend]. (The scan inlines the first test: most pieces stop there.)"""
+    while anchors is not None:
+        needle, from_start, shift, reach, anchors = anchors
+        at = (pstart if from_start else pend) + shift
+        if text.find(needle, at - k if at > k else 0, at + reach) < 0:
+            return False
+    return True
+
+
 def _inside(lo: int, hi: int, spans) -> bool:
     for s, e in spans:
         if s <= lo and hi <= e:
@@ -479,10 +523,11 @@ class MentionIndex:
                     # little around it (Chinese, mostly): the typo is likely next to it, try it always
                     before.setdefault(None, []).append((ai, ns, alias[:ns], alias[ne:]))
                     continue
+                anchors = _anchors(alias, ns, ne - ns)
                 if ns:
-                    before.setdefault(alias[max(0, ns - 3):ns], []).append((ai, ns))
+                    before.setdefault(alias[max(0, ns - 3):ns], []).append((ai, ns, anchors))
                 if ne < n:
-                    after.setdefault(alias[ne:ne + 3], []).append((ai, ns))
+                    after.setdefault(alias[ne:ne + 3], []).append((ai, ns, anchors))
             if k < 1:
                 # 3-5 letters with Chinese: one same-sounding character and nothing else
                 cjk = [i for i, c in enumerate(alias) if is_cjk(c)]
@@ -520,9 +565,9 @@ class MentionIndex:
                          for b, (short, before, after) in parents.items()}
         self._piece_list = sorted(pieces)
         # per piece: (kind, alias index, alias, offset, alias text left of the piece, right of
-        # it, whole edits allowed, Latin start, Latin end)
+        # it, whole edits allowed, Latin start, Latin end, anchors)
         self._pieces = [[(kind, ai, aliases[ai][0], off, aliases[ai][0][:off], aliases[ai][0][off + len(p):],
-                          aliases[ai][2], aliases[ai][3], aliases[ai][4])
+                          aliases[ai][2], aliases[ai][3], aliases[ai][4], _anchors(aliases[ai][0], off, len(p)))
                          for ai, off, kind in pieces[p]] for p in self._piece_list]
         self._find_pieces = overlapping(self._piece_list) if pieces else None
         self._subst = [tuple((side, length, table) for (side, length), table in subst[p].items()) if p in subst else ()
@@ -566,7 +611,15 @@ class MentionIndex:
                             covered and _blocked(s, e, covered, 0.5)):
                         continue
                     candidates.setdefault((s, e), []).append((0.5, ai))
-            for kind, ai, alias, offset, left, right, K, word_start, word_end in piece_info[pi]:
+            for kind, ai, alias, offset, left, right, K, word_start, word_end, anchors in piece_info[pi]:
+                if anchors is not None:
+                    # a letter plausible_typo insists on must be within K of where it would be
+                    # (one str.find; most pieces stop here): _fits, inlined
+                    needle, from_start, shift, reach, more = anchors
+                    at = (pstart if from_start else pend) + shift
+                    if text.find(needle, at - K if at > K else 0, at + reach) < 0 or (
+                            more is not None and not _fits(text, more, pstart, pend, K)):
+                        continue
                 if kind == _PREFIX:  # the window starts with the piece: find its end
                     if pstart and text[pstart - 1] in _WORD:
                         continue  # the alias would start inside a word
@@ -650,11 +703,13 @@ class MentionIndex:
                            before.get(text[cs - 1:cs]) if cs else None) if before is not None else ()) + (
                           (after.get(text[ce:ce + 3]), after.get(text[ce:ce + 2]), after.get(text[ce:ce + 1]))
                           if after is not None else ()):
-                for ai, offset in found or ():
+                for ai, offset, anchors in found or ():
                     if (ai, offset) in tried:
                         continue
                     tried.add((ai, offset))
                     alias, k, K, word_start, word_end = aliases[ai]
+                    if anchors is not None and not _fits(text, anchors, cs, ce, K):
+                        continue
                     s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, cs, ce, offset)
                     if s >= 0 and not _blocked(s, e, covered, cost):
                         candidates.setdefault((s, e), []).append((cost, ai))
