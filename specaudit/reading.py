@@ -69,8 +69,17 @@ class Reading:
 
 
 _NUMERAL = re.compile(r"[0-9零一二两三四五六七八九十百千万半]")
-# One pattern per test cycle ("CLTC 续航"), compiled once rather than formatted per hit.
+# One pattern per test cycle ("CLTC 续航"), compiled once rather than formatted per hit, and
+# one for any of them, which most clauses fail at once.
 _CYCLE_RES = tuple((c, re.compile(rf"(?<![a-z]){c}(?![a-z])")) for c in CYCLES)
+_ANY_CYCLE = re.compile("|".join(CYCLES))
+
+
+def _cycle_of(clause: str) -> str | None:
+    """The test cycle a clause names, the first of CYCLES when it names several."""
+    if _ANY_CYCLE.search(clause) is None:
+        return None
+    return next((c for c, rx in _CYCLE_RES if rx.search(clause)), None)
 
 
 def _clauses(text: str) -> list[Clause]:
@@ -104,15 +113,26 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
     number_ends = frozenset(m.end() for m in _NUMERAL.finditer(text))
     hits = ctx.index.scan(text, number_ends)
     trim_refs = ctx.trims.find(text) if ctx.trims else []
-    trim_spans = [(r.start, r.end) for r in trim_refs]
-    # a trim name wins over a feature alias inside it ("Long Range AWD" is not the AWD drivetrain)
-    hits = [h for h in hits if not _inside(h.start, h.end, trim_spans)]
-    trim_refs = [r for r in trim_refs if not any(h.start <= r.start and r.end <= h.end and (h.end - h.start) > (r.end - r.start) for h in hits)]
-    feature_spans = [(h.start, h.end) for h in hits if h.alias not in ctx.index.after_number]
-    # a figure inside a feature's name ("0-100 km/h", "360度全景影像") or a trim name is not a claim
-    quantities = [q for q in quantities if not _inside(q.start, q.end, feature_spans)
-                  and not _overlaps(q.start, q.end, [(r.start, r.end) for r in trim_refs])
-                  and not any(s <= q.start < e and q.end - q.start <= (e - s) for s, e in feature_spans)]
+    if not hits and not quantities:
+        # most sentences: with neither a feature nor a figure no clause can assert anything,
+        # and cue words have nothing to qualify; trim names alone scope the next sentence
+        reading = Reading(sentence, n, hits, quantities, trim_refs, [])
+        if trim_refs:
+            reading.scope_out = _scope_out(ctx, trim_refs)
+        return reading
+    if trim_refs:
+        trim_spans = [(r.start, r.end) for r in trim_refs]
+        # a trim name wins over a feature alias inside it ("Long Range AWD" is not the AWD drivetrain)
+        hits = [h for h in hits if not _inside(h.start, h.end, trim_spans)]
+        trim_refs = [r for r in trim_refs if not any(h.start <= r.start and r.end <= h.end and (h.end - h.start) > (r.end - r.start) for h in hits)]
+    after_number = ctx.index.after_number
+    feature_spans = [(h.start, h.end) for h in hits if h.alias not in after_number]
+    if quantities:
+        # a figure inside a feature's name ("0-100 km/h", "360度全景影像") or a trim name is not a claim
+        ref_spans = [(r.start, r.end) for r in trim_refs]
+        quantities = [q for q in quantities if not _inside(q.start, q.end, feature_spans)
+                      and not _overlaps(q.start, q.end, ref_spans)
+                      and not any(s <= q.start < e and q.end - q.start <= (e - s) for s, e in feature_spans)]
     cue_mask = feature_spans + [(r.start, r.end) for r in trim_refs]
     # cue words inside a feature's name are not cues ("最高车速", "无钥匙进入"), except a word
     # for "no limit", which is the claim itself ("不限里程")
@@ -120,13 +140,16 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
     reading = Reading(sentence, n, hits, quantities, trim_refs, cues)
     ending = text.rstrip().rstrip("。.!！~～")
     reading.question = ending.endswith(("?", "？", "吗", "么", "呢")) or any(c.kind == "question" for c in cues)
-    # with neither a feature nor a figure no clause can assert anything (most sentences)
     if not reading.question and (hits or quantities):
         reading.assertions = [a for a in _assertions(reading, ctx, scope_in) if _judgeable(ctx, a.feature_id)]
     if trim_refs and not hits:
-        trims = tuple(t for t in (ctx.spec.trims if ctx.spec else ()) if any(t in r.trims for r in trim_refs))
-        reading.scope_out = (trims, "; ".join(r.how for r in trim_refs) + " (from the sentence before)")
+        reading.scope_out = _scope_out(ctx, trim_refs)
     return reading
+
+
+def _scope_out(ctx: SpecContext, trim_refs: list[TrimRef]) -> tuple[tuple[str, ...], str]:
+    trims = tuple(t for t in (ctx.spec.trims if ctx.spec else ()) if any(t in r.trims for r in trim_refs))
+    return trims, "; ".join(r.how for r in trim_refs) + " (from the sentence before)"
 
 
 def _judgeable(ctx: SpecContext, fid: str) -> bool:
@@ -273,12 +296,12 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
 
         clause_assertions: list[Assertion] = []
         if hits:
+            cycle = _cycle_of(text[cs:ce])
             for h in hits:
                 if h.alias in ctx.index.after_number and any(x is not h and x.feature_id == h.feature_id for x in hits):
                     continue
                 kind = _row_kind(ctx, h.feature_id)
                 pol = polarity_of(h)
-                cycle = next((c for c, rx in _CYCLE_RES if rx.search(text[cs:ce])), None)
                 if kind == "value":
                     continue  # figures are bound below
                 if kind == "text":
@@ -437,6 +460,5 @@ def _value_assertion(h: Hit, q: Quantity, text: str, scope, scope_how, only, cue
         comparator = "ge"
     elif "comparators.le_before" in kinds_before or "comparators.le_after" in kinds_after:
         comparator = "le"
-    cycle = next((c for c in CYCLES if re.search(rf"(?<![a-z]){c}(?![a-z])", text[cs:ce])), None)
     return Assertion(h.feature_id, h, "value", scope, scope_how, quantity=q, comparator=comparator,
-                     only=only, cycle=cycle)
+                     only=only, cycle=_cycle_of(text[cs:ce]))

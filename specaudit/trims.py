@@ -32,6 +32,7 @@ _TRIM_WORD = re.compile(r"(?P<name>[\u3400-\u9fffa-z0-9][\u3400-\u9fffa-z0-9 \-]
                         r"|(?P<name2>[a-z0-9][a-z0-9\- ]{1,20}?) (?:trim|edition|version)\b")
 
 
+_MEMO_LIMIT = 4096  # trim phrases remembered per resolver (they are short; memory stays small)
 _YEAR = re.compile(r"^(?:(?:19|20)\d{2}|\d{2})(?:款|年款|年|my)?$|^my\d{2}$")
 
 
@@ -156,24 +157,37 @@ class TrimResolver:
         # checked first, before any other work: most sentences name no trim at all
         if not _TRIM_CUE.search(text):  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
             return refs
-        from rapidfuzz import fuzz, process
-
-        headers = self.__dict__.get("_headers")
-        if headers is None:  # normalised once per resolver, not once per sentence
-            headers = self.__dict__["_headers"] = {norm(t): t for t in self.trims}
         for m in _TRIM_WORD.finditer(text):
             group = "name" if m.group("name") else "name2"
             s, e = m.span(group)
             if any(s < te and ts < e for ts, te in taken):
                 continue
             name = m.group(group).strip()
-            best = process.extract(name, list(headers), scorer=fuzz.WRatio, limit=2)
-            if not best or best[0][1] < 85 or (len(best) > 1 and best[0][1] - best[1][1] < 5):
-                continue
-            header = headers[best[0][0]]
-            refs.append(TrimRef((header,), s, e, text[s:e],
-                                f"{name!r} is closest to the header {header!r} (fuzzy score {best[0][1]:.0f})"))
+            found = self._closest_header(name)
+            if found is not None:
+                header, score = found
+                refs.append(TrimRef((header,), s, e, text[s:e],
+                                    f"{name!r} is closest to the header {header!r} (fuzzy score {score:.0f})"))
         return refs
+
+    def _closest_header(self, name: str) -> tuple[str, float] | None:
+        """The header `name` clearly means, if any. Copy repeats its trim wording ("every trim",
+        "this version") across a catalogue, so answers are kept, up to a bound."""
+        memo = self.__dict__.setdefault("_closest_memo", {})
+        if name in memo:
+            return memo[name]
+        from rapidfuzz import fuzz, process
+
+        headers = self.__dict__.get("_headers")
+        if headers is None:  # normalised once per resolver, not once per sentence
+            headers = self.__dict__["_headers"] = {norm(t): t for t in self.trims}
+        best = process.extract(name, list(headers), scorer=fuzz.WRatio, limit=2)
+        found = None
+        if best and best[0][1] >= 85 and not (len(best) > 1 and best[0][1] - best[1][1] < 5):
+            found = (headers[best[0][0]], best[0][1])
+        if len(memo) < _MEMO_LIMIT:
+            memo[name] = found
+        return found
 
     def from_onwards(self, trims: tuple[str, ...]) -> tuple[str, ...]:
         """'X起' / 'from X up': X and every dearer trim (columns are cheapest first)."""
