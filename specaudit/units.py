@@ -114,11 +114,25 @@ def _pattern() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _any_number() -> re.Pattern:
-    """The number alternatives of _pattern() alone: every match of _pattern() contains one, so
-    text without one (most sentences) is skipped without trying the prefixes and units."""
+    """The number alternatives of _pattern() alone: every match of _pattern() contains one."""
     cn = "".join(CN_DIGITS) + "".join(CN_SCALES) + "半"
     en = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
     return re.compile(rf"\d|\.\d|[{cn}]|\b(?:{en})", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _number_tests() -> tuple[re.Pattern, re.Pattern]:
+    """_any_number() in two cheaper parts, for telling that a text has no figure (most do not):
+    a character class (digits, Chinese numerals), then the English number words on the
+    casefolded text (a case-blind alternation tried at every character is slow)."""
+    cn = "".join(CN_DIGITS) + "".join(CN_SCALES) + "半"
+    en = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
+    return re.compile(rf"[\d{cn}]"), re.compile(rf"\b(?:{en})")
+
+
+def _may_have_figure(text: str) -> bool:
+    digits, words = _number_tests()
+    return digits.search(text) is not None or words.search(text.casefold()) is not None
 
 
 def _parse_cn(text: str) -> float | None:
@@ -144,17 +158,54 @@ def _parse_cn(text: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
+@lru_cache(maxsize=1)
+def _prefix_starts() -> tuple[frozenset[str], int]:
+    """The characters a currency prefix can start with (either case), and how far before its
+    number a prefix can start (its length and one space)."""
+    prefixes = _forms()[1]
+    return (frozenset(c for p in prefixes for c in (p[0].lower(), p[0].upper())),
+            max((len(p) for p in prefixes), default=0) + 1)
+
+
+def _figures(text: str):
+    """The matches of _pattern().finditer(text), found faster: the pattern is tried only where
+    a number starts (a cheap search; the pattern has a currency alternation and ~150 units to
+    try at every character) and where a currency prefix could start just before one."""
+    pattern = _pattern()
+    number = _any_number()
+    starts, reach = _prefix_starts()
+    pos = 0
+    while True:
+        c = number.search(text, pos)
+        if c is None:
+            return
+        p = c.start()
+        m = None
+        for st in range(max(pos, p - reach), p):
+            if text[st] in starts:
+                m = pattern.match(text, st)
+                if m is not None:
+                    break
+        if m is None:
+            m = pattern.match(text, p)
+        if m is None:  # pragma: no cover - every number start begins a match
+            pos = p + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def find_quantities(text: str, *, bare: bool = True) -> list[Quantity]:
     """Every figure in `text` (normalised), with its unit where one follows or precedes it.
 
     Chinese numerals and English number words count only with a unit ("三千公里", "five-star"),
     so "一键启动" and "one of a kind" are not figures. With bare=False plain numbers are dropped.
     """
-    if not _any_number().search(text):
+    if not _may_have_figure(text):
         return []
     suffixes, prefixes, _ = _forms()
     found: list[Quantity] = []
-    for m in _pattern().finditer(text):
+    for m in _figures(text):
         unit_text = (m.group("unit") or "").strip(" -").casefold()
         prefix_text = (m.group("prefix") or "").strip().casefold()
         scale_text = (m.group("scale") or "").strip().casefold()
