@@ -49,12 +49,6 @@ class Assertion:
     clause: str = ""                  # the normalised clause, for text rows read off the wording
 
 
-@dataclass(frozen=True)
-class Clause:
-    start: int
-    end: int
-
-
 @dataclass
 class Reading:
     sentence: Sentence
@@ -82,16 +76,20 @@ def _cycle_of(clause: str) -> str | None:
     return next((c for c, rx in _CYCLE_RES if rx.search(clause)), None)
 
 
-def _clauses(text: str) -> list[Clause]:
+_CONTRAST_BREAKS = frozenset(("but", "however", "whereas", "但是", "但", "不过", "就是", "而是"))
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause."""
     out, start = [], 0
     for m in CLAUSE_BREAK.finditer(text):
         if m.start() > start:
-            out.append(Clause(start, m.start()))
+            out.append((start, m.start()))
         start = m.end()
-        if m.group(0) in ("but", "however", "whereas", "但是", "但", "不过", "就是", "而是"):
+        if m.group(0) in _CONTRAST_BREAKS:
             start = m.start()  # the contrast word opens the next clause
     if start < len(text):
-        out.append(Clause(start, len(text)))
+        out.append((start, len(text)))
     return out
 
 
@@ -150,6 +148,34 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
 def _scope_out(ctx: SpecContext, trim_refs: list[TrimRef]) -> tuple[tuple[str, ...], str]:
     trims = tuple(t for t in (ctx.spec.trims if ctx.spec else ()) if any(t in r.trims for r in trim_refs))
     return trims, "; ".join(r.how for r in trim_refs) + " (from the sentence before)"
+
+
+_POLAR_KINDS = frozenset(("negation_before", "negation_prefix", "negation_after", "optional"))
+# cue kinds that make a clause a statement of its own (not a heading for what follows)
+_STATEMENT_KINDS = _POLAR_KINDS | {"standard", "only"}
+
+
+def _polarity(h: Hit, cues: list[Cue], hits: list[Hit], ce: int) -> str:
+    """What a clause's cue words say of feature `h`: has, optional or absent."""
+    before = [c for c in cues if c.end <= h.start]
+    after = [c for c in cues if c.start >= h.end]
+    # a one-character negation ("没") governs only what follows it closely: "没天窗"
+    # denies the sunroof, "没跑满的公里数会攒到下个月" denies nothing about carry-over
+    neg_before = [c for c in before if c.kind == "negation_before"
+                  and (len(c.text) > 1 or h.start - c.end <= 1)]
+    if any(c.kind == "negation_prefix" and c.end == h.start for c in before):
+        return "absent"
+    if neg_before:
+        last = neg_before[-1]
+        contrast = [c for c in cues if c.kind == "contrast" and last.end <= c.start < h.start]
+        if not contrast:
+            return "absent"
+    nxt = min((o.start for o in hits if o.start >= h.end), default=ce)
+    if any(c.kind == "negation_after" and c.start < nxt for c in after):
+        return "absent"
+    if any(c.kind == "optional" for c in cues):
+        return "optional"
+    return "has"
 
 
 def _judgeable(ctx: SpecContext, fid: str) -> bool:
@@ -236,12 +262,16 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
     last_by_dim: dict[str, Hit] = {}
     used_quantities: set[int] = set()
 
-    for clause in _clauses(text):
-        cs, ce = clause.start, clause.end
-        hits = [h for h in r.hits if cs <= h.start < ce]
-        quants = [q for q in r.quantities if cs <= q.start < ce]
-        refs = [t for t in r.trim_refs if cs <= t.start < ce]
-        cues = [c for c in r.cues if cs <= c.start < ce]
+    clauses = _clauses(text)
+    whole = len(clauses) == 1  # one clause (most sentences): it holds everything
+    for cs, ce in clauses:
+        if whole:
+            hits, quants, refs, cues = r.hits, r.quantities, r.trim_refs, r.cues
+        else:
+            hits = [h for h in r.hits if cs <= h.start < ce]
+            quants = [q for q in r.quantities if cs <= q.start < ce]
+            refs = [t for t in r.trim_refs if cs <= t.start < ce]
+            cues = [c for c in r.cues if cs <= c.start < ce]
         kinds = {c.kind for c in cues}
 
         # -- scope -------------------------------------------------------------------------
@@ -272,28 +302,6 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
             scope, scope_how = clause_scope, how
         only = "only" in kinds
 
-        # -- polarity per feature ------------------------------------------------------------
-        def polarity_of(h: Hit) -> str:
-            before = [c for c in cues if c.end <= h.start]
-            after = [c for c in cues if c.start >= h.end]
-            # a one-character negation ("没") governs only what follows it closely: "没天窗"
-            # denies the sunroof, "没跑满的公里数会攒到下个月" denies nothing about carry-over
-            neg_before = [c for c in before if c.kind == "negation_before"
-                          and (len(c.text) > 1 or h.start - c.end <= 1)]
-            if any(c.kind == "negation_prefix" and c.end == h.start for c in before):
-                return "absent"
-            if neg_before:
-                last = neg_before[-1]
-                contrast = [c for c in cues if c.kind == "contrast" and last.end <= c.start < h.start]
-                if not contrast:
-                    return "absent"
-            nxt = min((o.start for o in hits if o.start >= h.end), default=ce)
-            if any(c.kind == "negation_after" and c.start < nxt for c in after):
-                return "absent"
-            if any(c.kind == "optional" for c in cues):
-                return "optional"
-            return "has"
-
         clause_assertions: list[Assertion] = []
         if hits:
             cycle = _cycle_of(text[cs:ce])
@@ -301,7 +309,7 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                 if h.alias in ctx.index.after_number and any(x is not h and x.feature_id == h.feature_id for x in hits):
                     continue
                 kind = _row_kind(ctx, h.feature_id)
-                pol = polarity_of(h)
+                pol = _polarity(h, cues, hits, ce) if kinds & _POLAR_KINDS else "has"
                 if kind == "value":
                     continue  # figures are bound below
                 if kind == "text":
@@ -309,21 +317,20 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                                                        scope, scope_how, text_value=h.alias, only=only, cycle=cycle,
                                                        clause=text[cs:ce]))
                     continue
-                if any(c.kind == "unbounded" for c in cues) and kind != "availability":
+                if "unbounded" in kinds and kind != "availability":
                     pol = "unbounded"
                 clause_assertions.append(Assertion(h.feature_id, h, pol, scope, scope_how, only=only,
                                                    all_trims=is_all, cycle=cycle))
-            for h, q in _bind_figures(ctx, hits, quants):
+            for h, q in (_bind_figures(ctx, hits, quants) if quants else ()):
                 used_quantities.add(id(q))
                 clause_assertions.append(_value_assertion(h, q, text, scope, scope_how, only, cues, cs, ce))
             # value features with no figure but an unbounded word: "不限里程", "lifetime warranty"
             for h in hits:
                 if _row_kind(ctx, h.feature_id) == "value" and not any(a.feature_id == h.feature_id for a in clause_assertions):
-                    if any(c.kind == "unbounded" for c in cues):
+                    if "unbounded" in kinds:
                         clause_assertions.append(Assertion(h.feature_id, h, "unbounded", scope, scope_how))
             last_features = list(hits)
-            polar = {"standard", "optional", "negation_before", "negation_after", "negation_prefix", "only"}
-            bare = [a for a in clause_assertions if a.quantity is None] if not refs and not quants and not (kinds & polar) \
+            bare = [a for a in clause_assertions if a.quantity is None] if not refs and not quants and not (kinds & _STATEMENT_KINDS) \
                 and "scope.all" not in kinds else []
             for h in hits:
                 dim = _dimension(ctx, h.feature_id)
@@ -331,7 +338,7 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                     last_by_dim[dim] = h
         else:
             # no feature: continue the previous ones
-            if last_features and refs and (kinds & {"standard", "optional", "negation_before", "negation_after", "negation_prefix", "only"}):
+            if last_features and refs and (kinds & _STATEMENT_KINDS):
                 for h in last_features:
                     if _row_kind(ctx, h.feature_id) != "availability":
                         continue

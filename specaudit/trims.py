@@ -27,6 +27,7 @@ class TrimRef:
     how: str
 
 
+_NAME_REACH = 22  # how far before its cue word a trim-like name can start (21, and a margin)
 _TRIM_CUE = re.compile(r"版|款|车型| trim| edition| version")
 _TRIM_WORD = re.compile(r"(?P<name>[\u3400-\u9fffa-z0-9][\u3400-\u9fffa-z0-9 \-]{1,14}?)(?:版|款|车型)"
                         r"|(?P<name2>[a-z0-9][a-z0-9\- ]{1,20}?) (?:trim|edition|version)\b")
@@ -155,9 +156,13 @@ class TrimResolver:
         closest header when the match is clear."""
         refs = []
         # checked first, before any other work: most sentences name no trim at all
-        if not _TRIM_CUE.search(text):  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
+        cues = [m.span() for m in _TRIM_CUE.finditer(text)]
+        if not cues:  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
             return refs
-        for m in _TRIM_WORD.finditer(text):
+        # every match ends with a cue word and starts at most 21 characters before it: the
+        # pattern (lazy, tried at every character) need not run over the rest of the text
+        # (one character past the last cue, for its word boundary)
+        for m in _TRIM_WORD.finditer(text, max(0, cues[0][0] - _NAME_REACH), min(len(text), cues[-1][1] + 1)):
             group = "name" if m.group("name") else "name2"
             s, e = m.span(group)
             if any(s < te and ts < e for ts, te in taken):
