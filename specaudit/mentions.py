@@ -825,13 +825,16 @@ class MentionIndex:
         self._head_list = sorted(self._heads)
         self._head_tails = [sorted(self._heads[h], key=len, reverse=True) for h in self._head_list]
         self._find_heads = overlapping(self._head_list) if self._heads else None
+        # every attribute: a text with none of them has nothing to expand (most texts)
+        tails = sorted({t for tails in self._heads.values() for t in tails})
+        self._find_tails = leftmost_longest(tails) if tails else None
 
     def expand_split(self, text: str, hits: list[Hit]) -> list[Hit]:
         """"主驾座椅支持加热和通风" names 座椅加热 and 座椅通风: after a head that no mention
         covers, each attribute of it within the clause (up to 8 characters on) is a mention."""
         if getattr(self, "_heads", None) is None:
             self._build_heads()
-        if self._find_heads is None or (text.isascii() or not _HAS_CJK.search(text)):
+        if self._find_heads is None or text.isascii() or not self._find_tails(text):
             return []
         taken = [(h.start, h.end) for h in hits]
         found: list[Hit] = []
