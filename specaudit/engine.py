@@ -106,8 +106,9 @@ class Auditor:
             readings.append(read_sentence(s, ctx, readings[-1].scope_out if readings else None))
         return readings
 
-    def audit_claim(self, claim: Claim) -> tuple[list[Finding], int, int]:
-        """Results for one claim, plus its sentence and mention counts."""
+    def audit_claim(self, claim: Claim, supported: bool = True) -> tuple[list[Finding], int, int]:
+        """Results for one claim, plus its sentence and mention counts; without `supported`,
+        results that would be `supported` are not built (a catalogue audit drops them)."""
         ctx = self.context_for(claim)
         readings = self.readings(claim)
         groups: dict[str, list[tuple[Assertion, Judgement, Reading]]] = {}
@@ -117,20 +118,15 @@ class Auditor:
                 key = j.feature if j.verdict != "unverifiable" else f"?{a.feature_id}"
                 # a record is one claim; a document paragraph holds several, one per sentence
                 groups.setdefault((key, None if claim.locator.record is not None else n), []).append((a, j, r))
-        findings = [self._merge(items, ctx) for items in groups.values()]
+        findings = []
+        for items in groups.values():
+            verdict = _merged_verdict([j.verdict for _, j, _ in items])
+            if supported or verdict != "supported":
+                findings.append(self._merge(items, verdict, ctx))
         return findings, len(readings), sum(len(r.hits) for r in readings)
 
-    def _merge(self, items, ctx: SpecContext) -> Finding:
+    def _merge(self, items, verdict: str, ctx: SpecContext) -> Finding:
         a0, j0, r0 = items[0]
-        verdicts = [j.verdict for _, j, _ in items]
-        if all(v == "unverifiable" for v in verdicts):
-            verdict = "unverifiable"
-        elif "contradicted" in verdicts:
-            verdict = "contradicted"
-        elif all(v in ("supported", "unverifiable") for v in verdicts):
-            verdict = "supported"
-        else:
-            verdict = "unqualified"
         lead = next((j for _, j, _ in items if j.verdict == verdict), j0)
         lead_a, _, lead_r = next(((a, j, r) for a, j, r in items if j is lead), items[0])
         trims = tuple(dict.fromkeys(t for _, j, _ in items for t in j.trims))
@@ -189,7 +185,9 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
 
         judgements = audit_parallel(spec_objs, options, chain(stream, iterator), jobs, auditor=auditor)
     else:
-        judgements = ((c, *auditor.audit_claim(c)) for c in chain(stream, iterator))
+        # supported results are built only to be kept, or for rule packs that read them
+        supported = options.include_supported or rules.reads_results
+        judgements = ((c, *auditor.audit_claim(c, supported)) for c in chain(stream, iterator))
     for claim, found, s, m in judgements:
         extra = rules.claim(claim, auditor.context_for(claim), found)
         results.extend(keep(rules.kept(found)))  # a fact rule (dates, lists) may take over a judged row
@@ -243,6 +241,16 @@ def glob_match(pattern: str, path: str) -> bool:
             out.append(re.escape(pattern[i]))
             i += 1
     return re.fullmatch("".join(out), path) is not None
+
+
+def _merged_verdict(verdicts: list[str]) -> str:
+    if all(v == "unverifiable" for v in verdicts):
+        return "unverifiable"
+    if "contradicted" in verdicts:
+        return "contradicted"
+    if all(v in ("supported", "unverifiable") for v in verdicts):
+        return "supported"
+    return "unqualified"
 
 
 def _keep(options: AuditOptions):

@@ -64,6 +64,11 @@ class RuleRunner:
                 runner.superseded = []
         return out
 
+    @property
+    def reads_results(self) -> bool:
+        """Whether any pack looks at the feature check's results (all of them, supported too)."""
+        return bool(self.runners)
+
     def kept(self, results: list[Finding]) -> list[Finding]:
         """The feature check's results of the last claim, without those a fact rule took over."""
         gone = getattr(self, "_superseded", set())
