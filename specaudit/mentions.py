@@ -159,14 +159,14 @@ def _pinyin(ch: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _sound_keys() -> dict[str, str]:
-    return {ch: "\x02" + sound + "\x03" for ch, sound in _sound_table().items() if is_cjk(ch)}
+def _sound_keys() -> dict[int, str]:
+    """A str.translate table: each Chinese character to its reading, marked off."""
+    return {ord(ch): "\x02" + sound + "\x03" for ch, sound in _sound_table().items() if is_cjk(ch)}
 
 
 def _sound_key(text: str) -> str:
     """Chinese characters by their reading, everything else as written: 天慕 and 天幕 alike."""
-    keys = _sound_keys()
-    return "".join([keys.get(c, c) for c in text])
+    return text.translate(_sound_keys())
 
 
 def _same_sound(a: str, b: str) -> bool:
