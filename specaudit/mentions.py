@@ -28,6 +28,7 @@ costs half an edit, so it wins over a confusable that differs by a different-sou
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -469,7 +470,7 @@ class MentionIndex:
                     hits.append(Hit(fid, start, end, alias, 100.0, "exact"))
         return hits
 
-    def scan_exact(self, text: str, number_ends: frozenset[int] = frozenset()) -> list[Hit]:
+    def scan_exact(self, text: str, number_ends: Container[int] = frozenset()) -> list[Hit]:
         find = self._find
         if find is None:
             return []
@@ -860,7 +861,7 @@ class MentionIndex:
                 i += len(tail)
         return found
 
-    def scan(self, text: str, number_ends: frozenset[int] = frozenset()) -> list[Hit]:
+    def scan(self, text: str, number_ends: Container[int] = frozenset()) -> list[Hit]:
         exact = self.scan_exact(text, number_ends)
         split = self.expand_split(text, exact)
         if split:

@@ -62,7 +62,20 @@ class Reading:
     scope_out: tuple[tuple[str, ...], str] | None = None  # a scope-only sentence sets the next one's scope
 
 
-_NUMERAL = re.compile(r"[0-9零一二两三四五六七八九十百千万半]")
+_NUMERAL_CHARS = frozenset("0123456789零一二两三四五六七八九十百千万半")
+
+
+class _NumberEnds:
+    """The offsets where a numeral character ends, as the scan asks of an after-number alias
+    ("4,790 mm long", "14-speaker"): answered from the text when asked (seldom), not listed."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __contains__(self, end: int) -> bool:
+        return end > 0 and self.text[end - 1] in _NUMERAL_CHARS
 # One pattern per test cycle ("CLTC 续航"), compiled once rather than formatted per hit, and
 # one for any of them, which most clauses fail at once.
 _CYCLE_RES = tuple((c, re.compile(rf"(?<![a-z]){c}(?![a-z])")) for c in CYCLES)
@@ -108,8 +121,7 @@ def read_sentence(sentence: Sentence, ctx: SpecContext,
     n = normalise(sentence.text)
     text = n.text
     quantities = find_quantities(text)
-    number_ends = frozenset(m.end() for m in _NUMERAL.finditer(text))
-    hits = ctx.index.scan(text, number_ends)
+    hits = ctx.index.scan(text, _NumberEnds(text))
     trim_refs = ctx.trims.find(text) if ctx.trims else []
     if not hits and not quantities:
         # most sentences: with neither a feature nor a figure no clause can assert anything,
