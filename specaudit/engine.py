@@ -178,15 +178,16 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
     iterator = iter_claims(claim_paths) if claim_paths else iter(())
     rules = RuleRunner(options.rule_packs, auditor.lexicon, severities=options.severities)
     keep = _keep(options)
+    # supported results are built only to be kept, or for rule packs that read them
+    supported = options.include_supported or rules.reads_results
     if judged is not None:
         judgements = judged(spec_objs, options, claim_objs, claim_paths)
     elif jobs > 1:
         from .parallel import audit_parallel
 
-        judgements = audit_parallel(spec_objs, options, chain(stream, iterator), jobs, auditor=auditor)
+        judgements = audit_parallel(spec_objs, options, chain(stream, iterator), jobs, auditor=auditor,
+                                    supported=supported)
     else:
-        # supported results are built only to be kept, or for rule packs that read them
-        supported = options.include_supported or rules.reads_results
         judgements = ((c, *auditor.audit_claim(c, supported)) for c in chain(stream, iterator))
     for claim, found, s, m in judgements:
         extra = rules.claim(claim, auditor.context_for(claim), found)

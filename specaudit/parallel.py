@@ -47,10 +47,11 @@ def auditor():
     return _AUDITOR
 
 
-def audit_claims(claims: Iterable[Claim]) -> list[tuple[list[Finding], int, int]]:
-    """Per claim, in order: its feature results, sentence count and mention count."""
+def audit_claims(claims: Iterable[Claim], supported: bool = True) -> list[tuple[list[Finding], int, int]]:
+    """Per claim, in order: its feature results, sentence count and mention count (without
+    `supported`, results that would be supported are left out: see Auditor.audit_claim)."""
     a = auditor()
-    return [a.audit_claim(c) for c in claims]
+    return [a.audit_claim(c, supported) for c in claims]
 
 
 def audit_batch(claims: Iterable[Claim]) -> list[Finding]:
@@ -59,9 +60,9 @@ def audit_batch(claims: Iterable[Claim]) -> list[Finding]:
 
 
 def _task(payload):
-    specs, options, claims = payload
+    specs, options, claims, supported = payload
     setup(specs, options)
-    return audit_claims(claims)
+    return audit_claims(claims, supported)
 
 
 def batches(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
@@ -74,7 +75,8 @@ def batches(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
 
 
 def audit_parallel(specs: list[Spec], options, claims: Iterable[Claim], jobs: int,
-                   batch_size: int = BATCH_SIZE, auditor=None) -> Iterator[tuple[Claim, list[Finding], int, int]]:
+                   batch_size: int = BATCH_SIZE, auditor=None,
+                   supported: bool = True) -> Iterator[tuple[Claim, list[Finding], int, int]]:
     """(claim, results, sentences, mentions) for every claim, in input order, computed by
     `jobs` worker processes; at most 2 x jobs batches are read ahead. With `auditor` (built
     for these specs and options) and the fork start method, workers inherit it ready-made."""
@@ -94,7 +96,7 @@ def audit_parallel(specs: list[Spec], options, claims: Iterable[Claim], jobs: in
     with pool:
         pending: deque = deque()
         for chunk in batches(claims, batch_size):
-            pending.append((chunk, pool.apply_async(_task, ((specs, options, chunk),))))
+            pending.append((chunk, pool.apply_async(_task, ((specs, options, chunk, supported),))))
             if len(pending) >= 2 * jobs:
                 yield from _emit(*pending.popleft())
         while pending:

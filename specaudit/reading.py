@@ -76,6 +76,8 @@ class _NumberEnds:
 
     def __contains__(self, end: int) -> bool:
         return end > 0 and self.text[end - 1] in _NUMERAL_CHARS
+
+
 # One pattern per test cycle ("CLTC 续航"), compiled once rather than formatted per hit, and
 # one for any of them, which most clauses fail at once.
 _CYCLE_RES = tuple((c, re.compile(rf"(?<![a-z]){c}(?![a-z])")) for c in CYCLES)
