@@ -220,29 +220,32 @@ def _normalise_slow(text: str, s: str, offsets: list[int]) -> Normalised:
     return _make(s, tuple(offsets))
 
 
+_SPACE_RUN = re.compile(r"\s+")  # \s is str.isspace(): the same characters
+
+
 def _squeeze_spaces(s: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Runs of whitespace become one space, or none at either end and between two CJK
+    characters; offsets follow. Copied a run of text at a time, not a character at a time."""
     if " " not in s and "\t" not in s and "\n" not in s and "\u3000" not in s:
         return s, offsets
     out: list[str] = []
     new: list[int] = []
     n = len(s)
-    i = 0
-    while i < n:
-        ch = s[i]
-        if ch.isspace():
-            j = i
-            while j < n and s[j].isspace():
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = s[j] if j < n else ""
-            if prev and nxt and not (is_cjk(prev) and is_cjk(nxt)):
-                out.append(" ")
-                new.append(offsets[i])
-            i = j
-            continue
-        out.append(ch)
-        new.append(offsets[i])
-        i += 1
+    pos = 0
+    for m in _SPACE_RUN.finditer(s):
+        i, j = m.span()
+        if i > pos:
+            out.append(s[pos:i])
+            new.extend(offsets[pos:i])
+        prev = out[-1][-1] if out else ""
+        nxt = s[j] if j < n else ""
+        if prev and nxt and not (is_cjk(prev) and is_cjk(nxt)):
+            out.append(" ")
+            new.append(offsets[i])
+        pos = j
+    if pos < n:
+        out.append(s[pos:])
+        new.extend(offsets[pos:])
     return "".join(out), new
 
 
