@@ -45,6 +45,7 @@ _GLUE = frozenset("=&/_%#-")
 # through the text (most characters end nothing).
 _CANDIDATE = re.compile("[\n" + re.escape("".join(sorted(_CLUSTER))) + "]")
 
+_ALNUM = re.compile(r"[^\W_]")  # str.isalnum(): \w without the underscore
 _ABBREVIATIONS = frozenset({
     "approx", "appr", "ca", "cf", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr",
     "inc", "ltd", "co", "corp", "fig", "figs", "incl", "excl", "esp", "est", "al", "resp", "opt",
@@ -70,7 +71,7 @@ def split_sentences(claim: Claim) -> list[Sentence]:
         while b > a and text[b - 1].isspace():
             b -= 1
         piece = text[a:b]
-        if not any(ch.isalnum() for ch in piece):
+        if _ALNUM.search(piece) is None:  # punctuation alone is no sentence
             continue
         out.append(Sentence(text=piece, claim=claim, start=a, locator=_locate(claim, a)))
     return out
