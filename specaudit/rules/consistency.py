@@ -18,6 +18,7 @@ later one), listing the other side's sources, and saying which side the spec agr
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..model import Claim, Finding
@@ -114,11 +115,8 @@ class Runner:
 
     def _group(self, rule: Rule, stmts: list[Statement]) -> Finding | None:
         across = str_list(rule, "across", rule.params.get("across")) or ["channel", "source"]
-        pairs = []
-        for i, a in enumerate(stmts):
-            for b in stmts[i + 1:]:
-                if _apart(a, b, across) and _same_model(a, b) and set(a.trims) & set(b.trims) and _conflict(a, b):
-                    pairs.append((a, b))
+        pairs = [(a, b) for a, b in _clashing_pairs(stmts)
+                 if _apart(a, b, across) and _same_model(a, b) and set(a.trims) & set(b.trims)]
         if not pairs:
             return None
         # the subject: a statement the spec contradicts, else the later one of the first pair
@@ -180,6 +178,42 @@ def _verdict_note(subject: Statement, others: list[Statement], feature: str, f: 
                 f"Correct both {subject.place} and {other_places} to what the spec says.")
     return (f"The spec backs neither fully{says}.",
             f"Align {subject.place} and {other_places} with the spec.")
+
+
+def _conflict_key(s: Statement) -> tuple:
+    """What _conflict looks at of a statement: it answers alike for any two statements of two
+    keys, and never flags two statements of one key (the same polarity, the same figure...)."""
+    kind = s.stance[0]
+    if kind == "pol":
+        return ("pol", s.stance[1])
+    if kind == "fig":
+        q = s.stance[2]
+        return ("fig", s.stance[1], s.verdict == "unqualified", frozenset(s.trims),
+                q.unit, q.value, q.decimals, q.resolution)
+    if kind == "text":
+        return ("text", s.verdict)
+    return (kind,)
+
+
+def _clashing_pairs(stmts: list[Statement]):
+    """The pairs (a, b), a before b, that _conflict flags, in the order of a loop over every
+    pair, without that loop: statements are grouped by _conflict_key, and only groups that
+    clash are paired. A catalogue says one thing about a feature many thousands of times;
+    when all agree this is one pass, not a comparison of every pair."""
+    keys = [_conflict_key(s) for s in stmts]
+    first: dict[tuple, Statement] = {}
+    where: dict[tuple, list[int]] = {}
+    for i, (s, k) in enumerate(zip(stmts, keys)):
+        first.setdefault(k, s)
+        where.setdefault(k, []).append(i)
+    clashes = {k: [o for o in first if o != k and _conflict(first[k], first[o])] for k in first}
+    for i, a in enumerate(stmts):
+        rivals = clashes[keys[i]]
+        if not rivals:
+            continue
+        later = sorted(j for o in rivals for j in where[o][bisect_right(where[o], i):])
+        for j in later:
+            yield a, stmts[j]
 
 
 def _apart(a: Statement, b: Statement, across) -> bool:
