@@ -135,6 +135,8 @@ class TrimResolver:
         self.table = {a: (tuple(t for t in self.trims if t in s), how) for a, (s, how) in table.items()}
         self.patterns = sorted(self.table)
         self._find = leftmost_longest(self.patterns) if self.patterns else None
+        self._headers = {norm(t): t for t in self.trims}  # for the fuzzy header match
+        self._closest_memo: dict[str, tuple[str, float] | None] = {}
 
     def find(self, text: str) -> list[TrimRef]:
         if self._find is None:
@@ -178,14 +180,12 @@ class TrimResolver:
     def _closest_header(self, name: str) -> tuple[str, float] | None:
         """The header `name` clearly means, if any. Copy repeats its trim wording ("every trim",
         "this version") across a catalogue, so answers are kept, up to a bound."""
-        memo = self.__dict__.setdefault("_closest_memo", {})
+        memo = self._closest_memo
         if name in memo:
             return memo[name]
         from rapidfuzz import fuzz, process
 
-        headers = self.__dict__.get("_headers")
-        if headers is None:  # normalised once per resolver, not once per sentence
-            headers = self.__dict__["_headers"] = {norm(t): t for t in self.trims}
+        headers = self._headers
         best = process.extract(name, list(headers), scorer=fuzz.WRatio, limit=2)
         found = None
         if best and best[0][1] >= 85 and not (len(best) > 1 and best[0][1] - best[1][1] < 5):

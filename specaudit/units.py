@@ -22,6 +22,9 @@ CN_SINGLE_NUMERAL_UNITS = {"毛", "毛钱", "分钟", "小时", "个小时", "�
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
               "fifteen": 15, "sixteen": 16, "twenty": 20, "thirty": 30}
+# the numbers of the figure patterns: Chinese numeral characters, English number words (longest first)
+_CN_NUMERALS = "".join(CN_DIGITS) + "".join(CN_SCALES) + "半"
+_EN_NUMBER_WORDS = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,9 @@ def _pattern() -> re.Pattern:
     suffixes, prefixes, _ = _forms()
     suffix_alt = "|".join(re.escape(f) for f in sorted(suffixes, key=len, reverse=True))
     prefix_alt = "|".join(re.escape(f) for f in sorted(prefixes, key=len, reverse=True))
-    cn = "".join(CN_DIGITS) + "".join(CN_SCALES) + "半"
-    en = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
     number = (rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-              rf"|(?P<cn>[{cn}]+)"
-              rf"|(?P<en>\b(?:{en}))")
+              rf"|(?P<cn>[{_CN_NUMERALS}]+)"
+              rf"|(?P<en>\b(?:{_EN_NUMBER_WORDS}))")
     return re.compile(
         rf"(?P<prefix>(?:{prefix_alt})\s?)?(?:{number})"
         rf"(?P<scale>\s?(?:万|k\b))?(?P<plus>\+)?"
@@ -115,24 +116,18 @@ def _pattern() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _any_number() -> re.Pattern:
     """The number alternatives of _pattern() alone: every match of _pattern() contains one."""
-    cn = "".join(CN_DIGITS) + "".join(CN_SCALES) + "半"
-    en = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
-    return re.compile(rf"\d|\.\d|[{cn}]|\b(?:{en})", re.IGNORECASE)
+    return re.compile(rf"\d|\.\d|[{_CN_NUMERALS}]|\b(?:{_EN_NUMBER_WORDS})", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _number_tests() -> tuple[re.Pattern, re.Pattern]:
-    """_any_number() in two cheaper parts, for telling that a text has no figure (most do not):
-    a character class (digits, Chinese numerals), then the English number words on the
-    casefolded text (a case-blind alternation tried at every character is slow)."""
-    cn = "".join(CN_DIGITS) + "".join(CN_SCALES) + "半"
-    en = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
-    return re.compile(rf"[\d{cn}]"), re.compile(rf"\b(?:{en})")
+# _any_number() in two cheaper parts, for telling that a text has no figure (most do not): a
+# character class (digits, Chinese numerals), then the English number words on the casefolded
+# text (a case-blind alternation tried at every character is slow)
+_NUMBER_CHAR = re.compile(rf"[\d{_CN_NUMERALS}]")
+_NUMBER_WORD = re.compile(rf"\b(?:{_EN_NUMBER_WORDS})")
 
 
 def _may_have_figure(text: str) -> bool:
-    digits, words = _number_tests()
-    return digits.search(text) is not None or words.search(text.casefold()) is not None
+    return _NUMBER_CHAR.search(text) is not None or _NUMBER_WORD.search(text.casefold()) is not None
 
 
 def _parse_cn(text: str) -> float | None:

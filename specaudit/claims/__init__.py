@@ -40,7 +40,7 @@ from .captions import _read_yaml
 from .common import KINDS, WAIVER_FIELD, _ext, parse_waiver  # noqa: F401 (public names)
 from .html import _read_html
 from .markdown import _read_md
-from .parquet import _read_parquet
+from .parquet import parquet_claims
 from .records import _read_csv, _read_jsonl
 from .text import _read_txt
 
@@ -131,7 +131,7 @@ def _folder_files(folder: str) -> list[str]:
 _READERS = {
     ".jsonl": _read_jsonl,
     ".csv": _read_csv,
-    ".parquet": _read_parquet,
+    ".parquet": parquet_claims,
     ".md": _read_md,
     ".txt": _read_txt,
     ".html": _read_html,

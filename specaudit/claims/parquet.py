@@ -50,7 +50,8 @@ def _damaged(path: str, exc: BaseException, where: str | None = None) -> InputEr
 
 
 def _open(path: str):
-    """The ParquetFile of `path`, its id/text columns checked; InputError if it cannot be read."""
+    """(pyarrow, the ParquetFile of `path`), its id/text columns checked; InputError if it
+    cannot be read."""
     pa = _pyarrow(path)
     try:
         pf = pa.parquet.ParquetFile(path)
@@ -64,20 +65,14 @@ def _open(path: str):
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InputError(f"duplicate column(s): {', '.join(dupes)}", path)
-    return pf
+    return pa, pf
 
 
 def row_groups(path: str) -> list[tuple[int, int]]:
     """(rows, uncompressed bytes) of each row group of a Parquet claim file, from its footer."""
-    pf = _open(path)
-    meta = pf.metadata
+    meta = _open(path)[1].metadata
     return [(meta.row_group(i).num_rows, meta.row_group(i).total_byte_size)
             for i in range(meta.num_row_groups)]
-
-
-def _read_parquet(path: str) -> Iterator[Claim]:
-    """Every claim of a Parquet file, streamed batch by batch."""
-    return parquet_claims(path)
 
 
 def parquet_claims(path: str, groups: Sequence[int] | None = None) -> Iterator[Claim]:
@@ -86,8 +81,7 @@ def parquet_claims(path: str, groups: Sequence[int] | None = None) -> Iterator[C
     Rows are numbered as in the whole file (1-based), whichever row groups are read, so a
     partition's claims are those a whole-file read gives for its rows.
     """
-    pa = _pyarrow(path)
-    pf = _open(path)
+    pa, pf = _open(path)
     meta = pf.metadata
     count = meta.num_row_groups
     wanted = list(range(count)) if groups is None else sorted(set(groups))

@@ -60,21 +60,11 @@ def _first_bad_line(path: str, encoding: str) -> int | None:
     return None
 
 
-def _record_claim(path: str, line: int, fields: dict, where: str | None) -> Claim | None:
-    rid = fields.get("id")
-    if not (rid.__class__ is str and rid.strip()):  # (the common case, one test; the rest explain)
-        if rid is None or (isinstance(rid, str) and not rid.strip()):
-            raise InputError("record has no 'id'", path, where or f"line {line}")
-        if isinstance(rid, bool) or not isinstance(rid, (str, int)):
-            raise InputError(f"'id' must be a string or an integer, not {type(rid).__name__}", path,
-                             where or f"line {line}")
-    text = fields.get("text")
-    if text.__class__ is not str:
-        if text is None:
-            raise InputError(f"record {rid!s} has no 'text'", path, where or f"line {line}")
-        if not isinstance(text, str):
-            raise InputError(f"record {rid!s}: 'text' must be a string, not {type(text).__name__}",
-                             path, where or f"line {line}")
+def _record_claim(path: str, line: int, fields: dict, where: str | None = None) -> Claim | None:
+    """The claim of one record (None when its text is empty); `where` defaults to its line."""
+    rid, text = fields.get("id"), fields.get("text")
+    if not (rid.__class__ is str and rid.strip() and text.__class__ is str):  # the common record, in one test
+        _check_id_and_text(rid, text, path, where or f"line {line}")
     if not text.strip():
         return None  # an empty text says nothing; nothing to audit
     kind = fields.get("kind")
@@ -83,15 +73,25 @@ def _record_claim(path: str, line: int, fields: dict, where: str | None) -> Clai
     if len(fields) > 2:
         extra = tuple(sorted((str(k), str(v)) for k, v in fields.items()
                              if k not in _RECORD_FIELDS and k != WAIVER_FIELD))
-    waivers = fields.get(WAIVER_FIELD)
     return Claim(
         text=text,
         locator=Locator(source=path, line=line, column=None, record=str(rid).strip(), kind=kind,
                         channel=_opt_str(fields.get("channel")), model=_opt_str(fields.get("model"))),
         lang=_opt_str(fields.get("lang")),
         extra=extra,
-        waivers=_field_waivers(waivers) if waivers is not None else (),
+        waivers=_field_waivers(fields.get(WAIVER_FIELD)),
     )
+
+
+def _check_id_and_text(rid, text, path: str, where: str) -> None:
+    if rid is None or (isinstance(rid, str) and not rid.strip()):
+        raise InputError("record has no 'id'", path, where)
+    if isinstance(rid, bool) or not isinstance(rid, (str, int)):
+        raise InputError(f"'id' must be a string or an integer, not {type(rid).__name__}", path, where)
+    if text is None:
+        raise InputError(f"record {rid!s} has no 'text'", path, where)
+    if not isinstance(text, str):
+        raise InputError(f"record {rid!s}: 'text' must be a string, not {type(text).__name__}", path, where)
 
 
 def _read_jsonl(path: str) -> Iterator[Claim]:
