@@ -362,7 +362,7 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                     out = [a for a in out if not any(a is b for b in bare)]
                     bare = []
             elif last_features and clause_scope is not None and not quants and out:
-                # "座椅按摩+通风+加热，旗舰版一步到位": a clause that only names trims scopes the
+                # "座椅加热+通风，旗舰版": a clause that only names trims scopes the
                 # statements before it that named none
                 out = [replace(a, trims=scope, scope_how=scope_how) if a.scope_how == DEFAULT_SCOPE else a
                        for a in out]
@@ -407,7 +407,7 @@ def _bind_figures(ctx: SpecContext, hits: list[Hit], quants: list[Quantity]) -> 
             target = h
             if _row_kind(ctx, h.feature_id) == "value" and h.feature_id not in ctx.rows_by_feature:
                 # a figure beside a feature the spec lacks is that feature's figure, whatever
-                # its unit ("百公里电耗仅11.2kWh"): unverifiable, never another row's
+                # its unit ("电耗低至12kWh/100km"): unverifiable, never another row's
                 if _gap(h, q) <= 6:
                     options.append((_gap(h, q), qi, hi, h))
                 continue
