@@ -68,6 +68,9 @@ def _automaton():
     return overlapping(patterns), patterns, table
 
 
+_new = object.__new__
+
+
 def find_cues(text: str) -> list[Cue]:
     """Every cue occurrence (overlapping allowed: "最高" inside "最高车速" is masked later)."""
     find, patterns, table = _automaton()
@@ -79,6 +82,8 @@ def find_cues(text: str) -> list[Cue]:
         if _is_word(w[-1]) and end < len(text) and _is_word(text[end]):
             continue
         for kind in table[w]:
-            cues.append(Cue(kind, start, end, w))
+            cue = _new(Cue)  # Cue(...) without its four frozen-field __setattr__ calls
+            cue.__dict__.update(kind=kind, start=start, end=end, text=w)
+            cues.append(cue)
     cues.sort(key=lambda c: (c.start, -(c.end - c.start), c.kind))
     return cues

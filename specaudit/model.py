@@ -129,6 +129,48 @@ class Sentence:
     locator: Locator
 
 
+# Positional builders for the values a catalogue audit makes per record and per sentence.
+# A frozen dataclass's generated __init__ sets each field through object.__setattr__; these
+# fill the instance dict directly, about 3x cheaper, with the same result (equal, same hash:
+# tests/test_model_builders.py holds them to the generated constructors).
+_new = object.__new__
+
+
+def new_locator(source: str, line: int | None, column: int | None, record: str | None, kind: str,
+                channel: str | None, model: str | None) -> Locator:
+    obj = _new(Locator)
+    d = obj.__dict__
+    d["source"] = source
+    d["line"] = line
+    d["column"] = column
+    d["record"] = record
+    d["kind"] = kind
+    d["channel"] = channel
+    d["model"] = model
+    return obj
+
+
+def new_claim(text: str, locator: Locator, lang: str | None, extra: tuple, waivers: tuple) -> Claim:
+    obj = _new(Claim)
+    d = obj.__dict__
+    d["text"] = text
+    d["locator"] = locator
+    d["lang"] = lang
+    d["extra"] = extra
+    d["waivers"] = waivers
+    return obj
+
+
+def new_sentence(text: str, claim: Claim, start: int, locator: Locator) -> Sentence:
+    obj = _new(Sentence)
+    d = obj.__dict__
+    d["text"] = text
+    d["claim"] = claim
+    d["start"] = start
+    d["locator"] = locator
+    return obj
+
+
 @dataclass(frozen=True)
 class Mention:
     """A feature named in a sentence, found by the lexicon scan."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .model import Claim, Sentence
+from .model import Claim, Sentence, new_sentence
 
 _ALWAYS = frozenset("。！？；｡")
 _ASCII_TERMS = frozenset("!?;")
@@ -73,7 +73,7 @@ def split_sentences(claim: Claim) -> list[Sentence]:
         piece = text[a:b]
         if _ALNUM.search(piece) is None:  # punctuation alone is no sentence
             continue
-        out.append(Sentence(text=piece, claim=claim, start=a, locator=_locate(claim, a)))
+        out.append(new_sentence(piece, claim, a, _locate(claim, a)))
     return out
 
 

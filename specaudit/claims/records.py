@@ -12,7 +12,7 @@ import orjson
 from typing import Iterable, Iterator
 
 from ..errors import InputError
-from ..model import Claim, Locator
+from ..model import Claim, new_claim, new_locator
 from .common import _RECORD_FIELDS, WAIVER_FIELD, _check_kind, _field_waivers, _opt_str
 
 
@@ -67,20 +67,31 @@ def _record_claim(path: str, line: int, fields: dict, where: str | None = None) 
         _check_id_and_text(rid, text, path, where or f"line {line}")
     if not text.strip():
         return None  # an empty text says nothing; nothing to audit
-    kind = fields.get("kind")
+    get = fields.get
+    kind = get("kind")
     kind = _check_kind(kind, path, where or f"line {line}") if _opt_str(kind) else "body"
     extra = ()
-    if len(fields) > 2:
+    if len(fields) > 2 and not _known_fields_only(fields):
         extra = tuple(sorted((str(k), str(v)) for k, v in fields.items()
                              if k not in _RECORD_FIELDS and k != WAIVER_FIELD))
-    return Claim(
-        text=text,
-        locator=Locator(source=path, line=line, column=None, record=str(rid).strip(), kind=kind,
-                        channel=_opt_str(fields.get("channel")), model=_opt_str(fields.get("model"))),
-        lang=_opt_str(fields.get("lang")),
-        extra=extra,
-        waivers=_field_waivers(fields.get(WAIVER_FIELD)),
+    waivers = get(WAIVER_FIELD)
+    return new_claim(
+        text,
+        new_locator(path, line, None, rid.strip() if rid.__class__ is str else str(rid).strip(), kind,
+                    _opt_str(get("channel")), _opt_str(get("model"))),
+        _opt_str(get("lang")),
+        extra,
+        _field_waivers(waivers) if waivers is not None else (),
     )
+
+
+_KNOWN_FIELDS = frozenset(_RECORD_FIELDS)
+
+
+def _known_fields_only(fields: dict) -> bool:
+    """Whether a record has only the fields a Claim holds (most catalogue records): then there
+    is no `extra` to collect."""
+    return _KNOWN_FIELDS.issuperset(fields)
 
 
 def _check_id_and_text(rid, text, path: str, where: str) -> None:
