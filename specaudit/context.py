@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .lexicon import Feature, Lexicon, alias_forms
 from .mentions import MentionIndex
@@ -231,7 +232,13 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
 
 
 def row_cycle(row: SpecRow) -> str | None:
-    label = norm(row.feature)
+    return _label_cycle(row.feature)
+
+
+@lru_cache(maxsize=4096)
+def _label_cycle(label: str) -> str | None:
+    """The test cycle a row label names (the judge asks per claim; labels are few)."""
+    label = norm(label)
     return next((c for c in CYCLES if c in label), None)
 
 

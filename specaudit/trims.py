@@ -28,7 +28,7 @@ class TrimRef:
 
 
 _NAME_REACH = 22  # how far before its cue word a trim-like name can start (21, and a margin)
-_TRIM_CUE = re.compile(r"版|款|车型| trim| edition| version")
+_TRIM_CUE = re.compile(r"版|款|车型| trim| edition| version")  # (find_fuzzy spells these out again)
 _TRIM_WORD = re.compile(r"(?P<name>[\u3400-\u9fffa-z0-9][\u3400-\u9fffa-z0-9 \-]{1,14}?)(?:版|款|车型)"
                         r"|(?P<name2>[a-z0-9][a-z0-9\- ]{1,20}?) (?:trim|edition|version)\b")
 
@@ -46,6 +46,10 @@ def _tokens(header: str) -> list[str]:
             if t and not _YEAR.match(t):
                 out.append(t)
     return out
+
+
+def _start(ref) -> int:
+    return ref.start
 
 
 class TrimResolver:
@@ -150,17 +154,21 @@ class TrimResolver:
                 continue
             trims, how = self.table[alias]
             refs.append(TrimRef(trims, start, end, text[start:end], how))
-        refs.extend(self.find_fuzzy(text, [(r.start, r.end) for r in refs]))
-        return sorted(refs, key=lambda r: r.start)
+        fuzzy = self.find_fuzzy(text, [(r.start, r.end) for r in refs] if refs else ())
+        if not fuzzy:
+            return refs  # (leftmost-longest matches come in order)
+        return sorted(refs + fuzzy, key=_start)
 
     def find_fuzzy(self, text: str, taken: list[tuple[int, int]]) -> list[TrimRef]:
         """Trim-like words no short form covers ("长续航Pro版" for "长续航 Pro"), matched to the
         closest header when the match is clear."""
         refs = []
-        # checked first, before any other work: most sentences name no trim at all
+        # checked first, before any other work: most sentences name no trim at all (six
+        # substring tests are cheaper than the alternation, which is tried at every character)
+        if not ("版" in text or "款" in text or "车型" in text or " trim" in text or " edition" in text
+                or " version" in text):
+            return refs  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
         cues = [m.span() for m in _TRIM_CUE.finditer(text)]
-        if not cues:  # no 版/款/车型/trim/edition/version: _TRIM_WORD cannot match
-            return refs
         # every match ends with a cue word and starts at most 21 characters before it: the
         # pattern (lazy, tried at every character) need not run over the rest of the text
         # (one character past the last cue, for its word boundary)

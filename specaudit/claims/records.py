@@ -105,6 +105,20 @@ def _check_id_and_text(rid, text, path: str, where: str) -> None:
         raise InputError(f"record {rid!s}: 'text' must be a string, not {type(text).__name__}", path, where)
 
 
+def _record_slowly(raw: bytes, path: str, number: int):
+    """A line orjson refuses: a BOM, a blank line (None), bytes that are not UTF-8, or JSON that
+    only json reads (NaN, big integers); json also words the error by column."""
+    if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, f"line {number}") from None
+    if not line or line.isspace():
+        return None
+    return _loads_leniently(line, path, number)
+
+
 def _read_jsonl(path: str) -> Iterator[Claim]:
     try:
         fh = open(path, "rb")
@@ -118,18 +132,12 @@ def jsonl_claims(path: str, lines: Iterable[bytes], first_line: int) -> Iterator
     """Claims from JSON Lines given as raw lines numbered from `first_line` (a whole file, or a
     byte range of one that a Dask partition holds): one set of checks and messages for both."""
     for number, raw in enumerate(lines, first_line):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[3:]
         try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, f"line {number}") from None
-        if not line or line.isspace():
-            continue
-        try:
-            record = _loads(line)
+            record = _loads(raw)  # (orjson reads the bytes and checks that they are UTF-8)
         except ValueError:
-            record = _loads_leniently(line, path, number)
+            record = _record_slowly(raw, path, number)
+            if record is None:
+                continue
         if record.__class__ is not dict:
             raise InputError(f"expected a JSON object, got {type(record).__name__}", path, f"line {number}")
         claim = _record_claim(path, number, record, None)
