@@ -12,6 +12,7 @@ from importlib import resources
 import yaml
 
 from .automaton import overlapping
+from .lexicon import SAFE_LOADER
 from .normalise import norm
 
 
@@ -30,7 +31,7 @@ def _is_word(ch: str) -> bool:
 @lru_cache(maxsize=1)
 def language() -> dict:
     text = resources.files("specaudit.data").joinpath("language.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=SAFE_LOADER)  # libyaml's safe loader, as for the lexicon
 
 
 def words(kind: str) -> list[str]:

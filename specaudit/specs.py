@@ -29,10 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import charset_normalizer
-import pandas as pd
 import yaml
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from .cells import normalise, parse_cell, row_kind_hint
 from .errors import InputError
@@ -117,7 +114,7 @@ def load_specs(paths: Iterable[str | Path]) -> list[Spec]:
     return specs
 
 
-def specs_frame(specs: Iterable[Spec]) -> pd.DataFrame:
+def specs_frame(specs: Iterable[Spec]) -> "pd.DataFrame":
     """One row per (model, feature, trim) cell, in table order."""
     records = [
         {"model": c.model, "trim": c.trim, "section": c.section, "feature": c.feature,
@@ -125,6 +122,8 @@ def specs_frame(specs: Iterable[Spec]) -> pd.DataFrame:
          "value": c.value, "unit": c.unit, "text": c.text, "note": c.note, "raw": c.raw, "ref": c.ref}
         for spec in specs for row in spec.rows for c in row.cells
     ]
+    import pandas as pd  # imported here: a CLI audit never needs it, and it takes 0.3 s to load
+
     return pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
 
 
@@ -232,17 +231,26 @@ def _roles(header: list[str]) -> dict[str, int]:
 
 # ---------------------------------------------------------------- CSV and XLSX grids
 
+def column_letter(n: int) -> str:
+    """Spreadsheet column name of 1-based column n: 1 -> A, 27 -> AA (as openpyxl names them)."""
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class _Grid:
     rows: list[tuple[int, list[str]]]  # (1-based row number, stripped cell texts); blank rows dropped
     sheet: str | None = None            # XLSX sheet name
 
     def where(self, col: int, row: int) -> str:
-        cell = f"{get_column_letter(col + 1)}{row}"
+        cell = f"{column_letter(col + 1)}{row}"
         return f"{self.sheet}!{cell}" if self.sheet is not None else cell
 
     def ref(self, ctx: _Context, col: int, row: int) -> str:
-        cell = f"{get_column_letter(col + 1)}{row}"
+        cell = f"{column_letter(col + 1)}{row}"
         return f"{ctx.source}[{self.sheet}]!{cell}" if self.sheet is not None else f"{ctx.source}:{cell}"
 
 
@@ -367,6 +375,8 @@ def _xlsx_specs(data: bytes, ctx: _Context, sheet: str | None) -> list[Spec]:
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
                 raise ctx.error("workbook unpacks to more than "
                                 f"{MAX_XLSX_UNPACKED // (1024 * 1024)} MB")
+        from openpyxl import load_workbook  # only for workbooks: a CSV audit need not load it
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), data_only=True)

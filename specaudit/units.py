@@ -14,6 +14,8 @@ from importlib import resources
 
 import yaml
 
+from .lexicon import SAFE_LOADER
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
@@ -53,7 +55,7 @@ class _UnitForm:
 @lru_cache(maxsize=1)
 def _table() -> dict:
     text = resources.files("specaudit.data").joinpath("units.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=SAFE_LOADER)  # libyaml's safe loader, as for the lexicon
 
 
 @lru_cache(maxsize=1)

@@ -639,3 +639,14 @@ def test_heading_rows_without_a_section_column_name_the_section(tmp_path):
     path.write_text("配置,A,B\n座椅,,\n前排座椅加热,●,○\n外观,,\n电动天窗,-,●\n", encoding="utf-8")
     (spec,) = load_spec(path)
     assert [(r.section, r.feature) for r in spec.rows] == [("座椅", "前排座椅加热"), ("外观", "电动天窗")]
+
+
+def test_column_letters_are_the_spreadsheet_names():
+    # cell references in errors and findings ("specs/x.csv:C5") name columns as a spreadsheet does
+    from openpyxl.utils import get_column_letter
+
+    from specaudit.specs import column_letter
+
+    assert [column_letter(n) for n in (1, 26, 27, 52, 53, 702, 703, 16384)] == \
+        ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+    assert all(column_letter(n) == get_column_letter(n) for n in range(1, 18279))  # (openpyxl stops at ZZZ)
