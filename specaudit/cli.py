@@ -148,7 +148,7 @@ def _audit(args) -> int:
             [str(config.path)] if config.path else [])])
         print(f"specaudit: {len(claims)} copy file(s) to audit (changed since {args.changed_since})", file=sys.stderr)
     progress = for_stream(sys.stderr)  # a progress line on a terminal, silent otherwise
-    # This process runs one audit and exits. Everything loaded so far (modules, pandas, the
+    # This process runs one audit and exits. Everything loaded so far (modules and their data, the
     # config) lives until then, so it is set aside from the cyclic collector, whose full passes
     # would otherwise walk it again and again while millions of claims stream through.
     gc.freeze()
