@@ -194,9 +194,9 @@ def _edit_cost(alias: str, window: str) -> float:
 def max_edits(alias: str) -> float:
     """How far a typo may stray: none for short aliases, more for long ones."""
     letters = alias.replace(" ", "")
-    if any(c.isdigit() for c in letters):
+    if any(map(str.isdigit, letters)):
         return 0.0  # "800V" is not "1000V": figures inside names are never approximate
-    if any(is_cjk(c) for c in letters):
+    if _HAS_CJK.search(letters) is not None:
         n = len(letters)
         return 0.0 if n < 3 else 0.5 if n < 6 else 1.0
     n = len(letters)
@@ -226,14 +226,14 @@ def plausible_typo(alias: str, window: str) -> bool:
     return True
 
 
-def _anchors(alias: str, offset: int, length: int) -> tuple | None:
+def _anchors(alias: str, offset: int, length: int, k: int) -> tuple | None:
     """The letters plausible_typo requires of a window, placed relative to a piece of `alias`
     (offset, length): the first letter of a Latin alias or of a phrase, and the first letter of
     a phrase's last word (with the space before it). Each is (the text to find, where it would
     be with no edit: from the piece's start (True) or end (False), and that distance). Only the
     ones outside the piece are kept: the piece is intact, so the others are there. None when
     there are none, so the scan skips the check at once; else a chain (needle, from the start?,
-    shift, k + its length, the next anchor or None)."""
+    shift, k + its length, the next anchor or None). k: the alias's whole edits."""
     out = []
     words = alias.split()
     if not words or alias != alias.strip():
@@ -252,7 +252,6 @@ def _anchors(alias: str, offset: int, length: int) -> tuple | None:
         return None
     # the first, unpacked for the scan's inline check: needle, from the start?, shift, how far
     # past its place it may start (k) plus its length; then the rest, or None
-    k = int(max_edits(alias))
     anchors = None
     for needle, from_start, shift in reversed(out):
         anchors = (needle, from_start, shift, k + len(needle), anchors)
@@ -524,7 +523,7 @@ class MentionIndex:
                     # little around it (Chinese, mostly): the typo is likely next to it, try it always
                     before.setdefault(None, []).append((ai, ns, alias[:ns], alias[ne:]))
                     continue
-                anchors = _anchors(alias, ns, ne - ns)
+                anchors = _anchors(alias, ns, ne - ns, int(k))
                 if ns:
                     before.setdefault(alias[max(0, ns - 3):ns], []).append((ai, ns, anchors))
                 if ne < n:
@@ -568,7 +567,7 @@ class MentionIndex:
         # per piece: (kind, alias index, alias, offset, alias text left of the piece, right of
         # it, whole edits allowed, Latin start, Latin end, anchors)
         self._pieces = [[(kind, ai, aliases[ai][0], off, aliases[ai][0][:off], aliases[ai][0][off + len(p):],
-                          aliases[ai][2], aliases[ai][3], aliases[ai][4], _anchors(aliases[ai][0], off, len(p)))
+                          aliases[ai][2], aliases[ai][3], aliases[ai][4], _anchors(aliases[ai][0], off, len(p), aliases[ai][2]))
                          for ai, off, kind in pieces[p]] for p in self._piece_list]
         self._find_pieces = overlapping(self._piece_list) if pieces else None
         self._subst = [tuple((side, length, table) for (side, length), table in subst[p].items()) if p in subst else ()
