@@ -258,6 +258,12 @@ def _anchors(alias: str, offset: int, length: int, k: int) -> tuple | None:
     return anchors
 
 
+def _by_length(table: dict[str, list]) -> tuple[tuple[int, dict[str, list]], ...]:
+    """{characters: parents} split by the length of the characters, longest first."""
+    lengths = sorted({len(key) for key in table}, reverse=True)
+    return tuple((n, {key: v for key, v in table.items() if len(key) == n}) for n in lengths)
+
+
 def _fits(text: str, anchors: tuple, pstart: int, pend: int, k: int) -> bool:
     """Each anchor's text is within k characters of where it would be with no edit, for a piece
     found at text[pstart:pend]. (The scan inlines the first test: most pieces stop there.)"""
@@ -560,8 +566,10 @@ class MentionIndex:
                     kind = _SUFFIX
                 pieces.setdefault(alias[lo:hi], []).append((ai, lo, kind))
         self._aliases = aliases
-        # alias -> (short Chinese parents, parents tried always, by the 3 characters before it, after it)
-        self._parents = {b: (short, before.pop(None, ()), before or None, after or None)
+        # alias -> (short Chinese parents, parents tried always, by the 3 characters before it,
+        # after it); those two as ((length, {characters: parents}), ...) for the lengths there
+        # are (fewer than 3 where the mention is near the parent's end): one lookup per length
+        self._parents = {b: (short, before.pop(None, ()), _by_length(before), _by_length(after))
                          for b, (short, before, after) in parents.items()}
         self._piece_list = sorted(pieces)
         # per piece: (kind, alias index, alias, offset, alias text left of the piece, right of
@@ -695,14 +703,12 @@ class MentionIndex:
                 s, e, cost = _verify(alias, K, word_start, word_end, text, n_text, cs, ce, offset)
                 if s >= 0 and not _blocked(s, e, covered, cost):
                     candidates.setdefault((s, e), []).append((cost, ai))
-            if before is None and after is None:
+            if not (before or after):
                 continue
             # the parent's characters next to the mention must be there (the typo is further off)
             tried = set()
-            for found in ((before.get(text[max(0, cs - 3):cs]), before.get(text[cs - 2:cs]) if cs >= 2 else None,
-                           before.get(text[cs - 1:cs]) if cs else None) if before is not None else ()) + (
-                          (after.get(text[ce:ce + 3]), after.get(text[ce:ce + 2]), after.get(text[ce:ce + 1]))
-                          if after is not None else ()):
+            for found in [table.get(text[cs - length:cs]) for length, table in before if cs >= length] + [
+                          table.get(text[ce:ce + length]) for length, table in after if ce + length <= n_text]:
                 for ai, offset, anchors in found or ():
                     if (ai, offset) in tried:
                         continue
@@ -825,22 +831,31 @@ class MentionIndex:
         self._head_list = sorted(self._heads)
         self._head_tails = [sorted(self._heads[h], key=len, reverse=True) for h in self._head_list]
         self._find_heads = overlapping(self._head_list) if self._heads else None
-        # every attribute: a text with none of them has nothing to expand (most texts)
+        # every attribute, every occurrence: a text with none outside the mentions found has
+        # nothing to expand (most texts)
         tails = sorted({t for tails in self._heads.values() for t in tails})
-        self._find_tails = leftmost_longest(tails) if tails else None
+        self._find_tails = overlapping(tails) if tails else None
 
     def expand_split(self, text: str, hits: list[Hit]) -> list[Hit]:
         """"主驾座椅支持加热和通风" names 座椅加热 and 座椅通风: after a head that no mention
         covers, each attribute of it within the clause (up to 8 characters on) is a mention."""
         if getattr(self, "_heads", None) is None:
             self._build_heads()
-        if self._find_heads is None or text.isascii() or not self._find_tails(text):
+        if self._find_heads is None or text.isascii():
+            return []
+        attributes = self._find_tails(text)
+        if not attributes:
             return []
         taken = [(h.start, h.end) for h in hits]
+        # an attribute inside a mention is never read as split off its head (each head's window
+        # stops at the next mention): "标配座椅加热" has nothing to expand
+        free = [a_start for a_start, a_end, _ in attributes if not _inside(a_start, a_end, taken)]
+        if not free:
+            return []
         found: list[Hit] = []
         for start, end, idx in self._find_heads(text):
-            if any(s < end and start < e for s, e in taken):
-                continue
+            if not any(end <= f < end + 8 for f in free) or any(s < end and start < e for s, e in taken):
+                continue  # no attribute in reach, or the head is part of a mention
             stop = min([s for s, _ in taken if s >= end] + [len(text), end + 8])
             m = _CLAUSE_END.search(text, end, stop)
             window = text[end:m.start() if m else stop]
