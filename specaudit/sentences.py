@@ -59,18 +59,20 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+(?:\.[A-Za-z]+)*)$")
 def split_sentences(claim: Claim) -> list[Sentence]:
     """The sentences of ``claim``, in order, each with the locator of its first character."""
     text = claim.text
+    n = len(text)
+    first = _CANDIDATE.search(text)
+    # nothing that could end a sentence before the last character (most records): one sentence
+    ends = _boundaries(text, first.start()) if first is not None and first.start() < n - 1 else []
+    ends.append(n)
     out: list[Sentence] = []
     begin = 0
-    for end in _boundaries(text) + [len(text)]:
+    for end in ends:
         if end <= begin:
             continue
-        a, b = begin, end
+        chunk = text[begin:end]
+        a = begin + len(chunk) - len(chunk.lstrip())  # (str.strip strips what isspace() calls space)
         begin = end
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        piece = text[a:b]
+        piece = chunk.strip()
         if _ALNUM.search(piece) is None:  # punctuation alone is no sentence
             continue
         out.append(new_sentence(piece, claim, a, _locate(claim, a)))
@@ -89,12 +91,12 @@ def _locate(claim: Claim, offset: int):
                                column=offset - before.rfind("\n"))
 
 
-def _boundaries(text: str) -> list[int]:
-    """Offsets where a sentence ends (exclusive), in increasing order."""
+def _boundaries(text: str, i: int = 0) -> list[int]:
+    """Offsets where a sentence ends (exclusive), in increasing order; `i`: where to start
+    looking (the first candidate character, when the caller has found it)."""
     ends: list[int] = []
     n = len(text)
     search = _CANDIDATE.search
-    i = 0
     while i < n:
         m = search(text, i)
         if m is None:
