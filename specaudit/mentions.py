@@ -258,6 +258,15 @@ def _anchors(alias: str, offset: int, length: int, k: int) -> tuple | None:
     return anchors
 
 
+def _piece_entry(alias_info: tuple, ai: int, offset: int, kind: int, length: int) -> tuple:
+    """What the fuzzy scan needs of a piece of one alias (see MentionIndex._pieces)."""
+    alias, _, K, word_start, word_end = alias_info
+    anchors = _anchors(alias, offset, length, K)
+    needle, from_start, shift, reach, more = anchors if anchors is not None else (None, True, 0, 0, None)
+    return (needle, from_start, shift, reach, more, K,
+            (kind, ai, alias, offset, alias[:offset], alias[offset + length:], word_start, word_end))
+
+
 def _by_length(table: dict[str, list]) -> tuple[tuple[int, dict[str, list]], ...]:
     """{characters: parents} split by the length of the characters, longest first."""
     lengths = sorted({len(key) for key in table}, reverse=True)
@@ -572,11 +581,12 @@ class MentionIndex:
         self._parents = {b: (short, before.pop(None, ()), _by_length(before), _by_length(after))
                          for b, (short, before, after) in parents.items()}
         self._piece_list = sorted(pieces)
-        # per piece: (kind, alias index, alias, offset, alias text left of the piece, right of
-        # it, whole edits allowed, Latin start, Latin end, anchors)
-        self._pieces = [[(kind, ai, aliases[ai][0], off, aliases[ai][0][:off], aliases[ai][0][off + len(p):],
-                          aliases[ai][2], aliases[ai][3], aliases[ai][4], _anchors(aliases[ai][0], off, len(p), aliases[ai][2]))
-                         for ai, off, kind in pieces[p]] for p in self._piece_list]
+        # per piece, per alias it is part of: the first anchor unpacked (see _anchors; needle
+        # None when there is none), the next ones, whole edits allowed, then the rest, unpacked
+        # only past the anchors (most stop there): (kind, alias index, alias, offset, alias
+        # text left of the piece, right of it, Latin start, Latin end)
+        self._pieces = [tuple(_piece_entry(aliases[ai], ai, off, kind, len(p)) for ai, off, kind in pieces[p])
+                        for p in self._piece_list]
         self._find_pieces = overlapping(self._piece_list) if pieces else None
         self._subst = [tuple((side, length, table) for (side, length), table in subst[p].items()) if p in subst else ()
                        for p in self._piece_list]
@@ -619,15 +629,15 @@ class MentionIndex:
                             covered and _blocked(s, e, covered, 0.5)):
                         continue
                     candidates.setdefault((s, e), []).append((0.5, ai))
-            for kind, ai, alias, offset, left, right, K, word_start, word_end, anchors in piece_info[pi]:
-                if anchors is not None:
+            for needle, from_start, shift, reach, more, K, entry in piece_info[pi]:
+                if needle is not None:
                     # a letter plausible_typo insists on must be within K of where it would be
                     # (one str.find; most pieces stop here): _fits, inlined
-                    needle, from_start, shift, reach, more = anchors
                     at = (pstart if from_start else pend) + shift
                     if text.find(needle, at - K if at > K else 0, at + reach) < 0 or (
                             more is not None and not _fits(text, more, pstart, pend, K)):
                         continue
+                kind, ai, alias, offset, left, right, word_start, word_end = entry
                 if kind == _PREFIX:  # the window starts with the piece: find its end
                     if pstart and text[pstart - 1] in _WORD:
                         continue  # the alias would start inside a word
