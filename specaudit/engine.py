@@ -98,9 +98,9 @@ class Auditor:
                 break
         return cache[source]
 
-    def readings(self, claim: Claim) -> list[Reading]:
+    def readings(self, claim: Claim, ctx: SpecContext | None = None) -> list[Reading]:
         """Each sentence of a claim read in order; a sentence that only names trims scopes the next."""
-        ctx = self.context_for(claim)
+        ctx = ctx or self.context_for(claim)
         readings: list[Reading] = []
         for s in split_sentences(claim):
             readings.append(read_sentence(s, ctx, readings[-1].scope_out if readings else None))
@@ -110,7 +110,7 @@ class Auditor:
         """Results for one claim, plus its sentence and mention counts; without `supported`,
         results that would be `supported` are not built (a catalogue audit drops them)."""
         ctx = self.context_for(claim)
-        readings = self.readings(claim)
+        readings = self.readings(claim, ctx)
         groups: dict[str, list[tuple[Assertion, Judgement, Reading]]] = {}
         for n, r in enumerate(readings):
             for a in r.assertions:
@@ -190,9 +190,12 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
     else:
         judgements = ((c, *auditor.audit_claim(c, supported)) for c in chain(stream, iterator))
     for claim, found, s, m in judgements:
-        extra = rules.claim(claim, auditor.context_for(claim), found)
-        results.extend(keep(rules.kept(found)))  # a fact rule (dates, lists) may take over a judged row
-        results.extend(keep(extra))
+        if rules.runners:
+            extra = rules.claim(claim, auditor.context_for(claim), found)
+            results.extend(keep(rules.kept(found)))  # a fact rule (dates, lists) may take over a judged row
+            results.extend(keep(extra))
+        elif found:
+            results.extend(keep(found))
         if claim.waivers:
             waiver_results.extend(waiver_findings(claim))  # kept out of the rule packs' view
             waivers.extend(claim_waivers(claim))

@@ -37,6 +37,18 @@ class Judgement:
     suggestion: str
 
 
+_new = object.__new__
+
+
+def _judgement(verdict: str, rule: str, feature: str, trims: tuple, claimed: str | None, cells: tuple,
+               message: str, suggestion: str) -> Judgement:
+    """Judgement(...) without its eight frozen-field __setattr__ calls (one per claim judged)."""
+    j = _new(Judgement)
+    j.__dict__.update(verdict=verdict, rule=rule, feature=feature, trims=trims, claimed=claimed, cells=cells,
+                      message=message, suggestion=suggestion)
+    return j
+
+
 def _cells(row: SpecRow, trims) -> list[SpecCell]:
     return [c for c in row.cells if c.trim in trims]
 
@@ -102,8 +114,8 @@ def judge(a: Assertion, ctx: SpecContext) -> Judgement:
             verdict = "contradicted"
             cells = cells + others
     message, suggestion = _explain(verdict, rule, row, a, cells, claimed)
-    return Judgement(verdict, rule, row.feature, tuple(trims), claimed,
-                     tuple((c.trim, c.raw) for c in cells), message, suggestion)
+    return _judgement(verdict, rule, row.feature, tuple(trims), claimed,
+                      tuple((c.trim, c.raw) for c in cells), message, suggestion)
 
 
 def _judge_availability(a: Assertion, row: SpecRow):

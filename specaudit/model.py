@@ -8,6 +8,7 @@ built by hand and no stage can mutate what an earlier one produced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 
 
@@ -51,7 +52,9 @@ class SpecRow:
     feature: str
     cells: tuple[SpecCell, ...]
 
-    @property
+    # (cached: the judge asks per claim; a frozen row's cells never change, and cached_property
+    # writes the instance dict directly, which a frozen dataclass allows)
+    @cached_property
     def kind(self) -> CellKind:
         kinds = {c.kind for c in self.cells if c.kind is not CellKind.NOT_APPLICABLE}
         if not kinds:
@@ -62,7 +65,7 @@ class SpecRow:
             return CellKind.TEXT
         return CellKind.AVAILABILITY
 
-    @property
+    @cached_property
     def unit(self) -> str | None:
         return next((c.unit for c in self.cells if c.unit), None)
 

@@ -54,6 +54,21 @@ class Assertion:
     clause: str = ""                  # the normalised clause, for text rows read off the wording
 
 
+_new = object.__new__
+
+
+def _assertion(feature_id: str, hit: Hit, polarity: str, trims: tuple, scope_how: str, quantity: Quantity | None,
+               comparator: str, text_value: str | None, only: bool, all_trims: bool, cycle: str | None,
+               clause: str) -> Assertion:
+    """Assertion(...) with every field given in order, without the frozen-field __setattr__
+    calls (the statement most feature sentences make)."""
+    obj = _new(Assertion)
+    obj.__dict__.update(feature_id=feature_id, hit=hit, polarity=polarity, trims=trims, scope_how=scope_how,
+                        quantity=quantity, comparator=comparator, text_value=text_value, only=only,
+                        all_trims=all_trims, cycle=cycle, clause=clause)
+    return obj
+
+
 @dataclass
 class Reading:
     sentence: Sentence
@@ -340,8 +355,8 @@ def _assertions(r: Reading, ctx: SpecContext, scope_in=None) -> list[Assertion]:
                     continue
                 if "unbounded" in kinds and kind != "availability":
                     pol = "unbounded"
-                clause_assertions.append(Assertion(h.feature_id, h, pol, scope, scope_how, only=only,
-                                                   all_trims=is_all, cycle=cycle))
+                clause_assertions.append(_assertion(h.feature_id, h, pol, scope, scope_how, None, "eq", None, only,
+                                                    is_all, cycle, ""))
             for h, q in (_bind_figures(ctx, hits, quants) if quants else ()):
                 used_quantities.add(id(q))
                 clause_assertions.append(_value_assertion(h, q, text, scope, scope_how, only, cues, cs, ce))

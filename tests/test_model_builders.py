@@ -1,11 +1,14 @@
-"""The positional builders a catalogue audit uses per record and sentence (model.new_*) make
+"""The positional builders a catalogue audit uses per record, sentence and judgement make
 the same values as the dataclass constructors, and cover every field: a field added to the
 class without the builder fails here, not in a report."""
 import dataclasses
 
 import pytest
 
+from specaudit.judge import Judgement, _judgement
+from specaudit.mentions import Hit
 from specaudit.model import Claim, Locator, Sentence, new_claim, new_locator, new_sentence
+from specaudit.reading import Assertion, _assertion
 
 LOC = dict(source="copy.jsonl", line=3, column=None, record="r1", kind="caption", channel="web", model="UT")
 
@@ -16,6 +19,11 @@ LOC = dict(source="copy.jsonl", line=3, column=None, record="r1", kind="caption"
                              waivers=(("sunroof", "why"),))),
     (Sentence, new_sentence, dict(text="有全景天窗", claim=Claim("有全景天窗。", Locator(**LOC)), start=0,
                                    locator=Locator(**LOC))),
+    (Judgement, _judgement, dict(verdict="contradicted", rule="availability", feature="全景天窗", trims=("Max",),
+                                 claimed="standard", cells=(("Max", "-"),), message="m", suggestion="s")),
+    (Assertion, _assertion, dict(feature_id="sunroof", hit=Hit("sunroof", 2, 6, "全景天窗", 100.0, "exact"),
+                                 polarity="has", trims=("Max",), scope_how="all", quantity=None, comparator="eq",
+                                 text_value=None, only=True, all_trims=False, cycle="cltc", clause="标配全景天窗")),
 ])
 def test_builder_makes_what_the_constructor_makes(cls, build, values):
     names = [f.name for f in dataclasses.fields(cls)]
