@@ -114,7 +114,9 @@ _CJK_SPACE_CJK = re.compile(f" (?<=[{_CJK_CLASS}] )(?=[{_CJK_CLASS}])")
 
 
 def _squeezes(s: str, cjk: bool) -> bool:
-    return (s[0] == " " or s[-1] == " " or "  " in s or _ODD_SPACE.search(s) is not None
+    # (every character _ODD_SPACE finds is a separator or a control character, which
+    # isprintable() refuses: a printable text, most copy, needs no search)
+    return (s[0] == " " or s[-1] == " " or "  " in s or (not s.isprintable() and _ODD_SPACE.search(s) is not None)
             or (cjk and _CJK_SPACE_CJK.search(s) is not None))
 
 
@@ -193,8 +195,9 @@ def normalise(text: str) -> Normalised:
         s = folded
     else:
         s, offsets = _per_char(s, offsets or list(range(len(text))), str.casefold)
-    cjk = _HAS_CJK.search(s) is not None
+    cjk = None  # whether there is CJK text: asked only when a step below needs to know
     if _specials().search(s) is not None:  # one search for the three kinds of change below
+        cjk = _HAS_CJK.search(s) is not None
         if _HAS_PUNCT.search(s) is not None:
             s = s.translate(PUNCT)
         if cjk:
@@ -207,7 +210,7 @@ def normalise(text: str) -> Normalised:
                 s, offsets = _per_char(s, offsets or list(range(len(text))),
                                        lambda c: _t2s_convert(c) if is_cjk(c) else c)
     if offsets is None and (" " not in s and "\t" not in s and "\n" not in s and "\u3000" not in s
-                            or not _squeezes(s, cjk)):
+                            or not _squeezes(s, cjk if cjk is not None else _HAS_CJK.search(s) is not None)):
         return _make(s, _identity(len(s)))
     return _normalise_slow(text, s, offsets if offsets is not None else list(range(len(text))))
 

@@ -27,3 +27,11 @@ def test_offsets_point_at_the_original():
     n = normalise(original)
     s, e = n.original_span(0, 4)
     assert original[s:e] == "全景天 窗"
+
+
+def test_every_odd_space_is_unprintable():
+    # _squeezes skips the odd-whitespace search for printable text; that holds only while every
+    # character the search finds is one isprintable() refuses
+    from specaudit.normalise import _ODD_SPACE
+
+    assert not [hex(c) for c in range(0x110000) if _ODD_SPACE.match(chr(c)) and chr(c).isprintable()]
