@@ -69,6 +69,11 @@ class SpecRow:
     def unit(self) -> str | None:
         return next((c.unit for c in self.cells if c.unit), None)
 
+    def __getstate__(self) -> dict:
+        # the fields alone: a pickled row (sent to a worker, hashed into a worker's key) is the
+        # same whether or not kind/unit were asked before
+        return {"model": self.model, "section": self.section, "feature": self.feature, "cells": self.cells}
+
 
 @dataclass(frozen=True)
 class Spec:

@@ -1,7 +1,7 @@
 """Auditing claims in batches, in other processes: `--jobs N` and the Dask path share this.
 
-A worker process builds its Auditor (lexicon, spec contexts, matcher indexes) once, on its
-first batch, and keeps it for every later batch with the same specs and options. The batch
+A worker process builds its Auditor (lexicon, spec contexts, matcher indexes) once, when it
+starts (a forked worker inherits the one already built), and keeps it for every batch. The batch
 function judges each claim's feature mentions; the rule packs and waivers, which need every
 claim in order (disclosures per document, consistency across channels), run in the process
 that reads the claims, on the results as they come back in input order, exactly as a
@@ -60,8 +60,7 @@ def audit_batch(claims: Iterable[Claim]) -> list[Finding]:
 
 
 def _task(payload):
-    specs, options, claims, supported = payload
-    setup(specs, options)
+    claims, supported = payload
     return audit_claims(claims, supported)
 
 
@@ -90,13 +89,15 @@ def audit_parallel(specs: list[Spec], options, claims: Iterable[Claim], jobs: in
     if auditor is not None and "fork" in methods:
         _AUDITOR, _AUDITOR_KEY = auditor, _key(specs, options)
     try:
-        pool = ctx.Pool(jobs)
+        # each worker sets up once (a forked one finds the Auditor it inherited); the tasks
+        # then carry only claims, not the spec tables again with every batch
+        pool = ctx.Pool(jobs, initializer=setup, initargs=(specs, options))
     finally:
         _AUDITOR, _AUDITOR_KEY = saved  # the workers have their copy; this process keeps none
     with pool:
         pending: deque = deque()
         for chunk in batches(claims, batch_size):
-            pending.append((chunk, pool.apply_async(_task, ((specs, options, chunk, supported),))))
+            pending.append((chunk, pool.apply_async(_task, ((chunk, supported),))))
             if len(pending) >= 2 * jobs:
                 yield from _emit(*pending.popleft())
         while pending:
