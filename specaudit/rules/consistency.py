@@ -4,7 +4,7 @@
       kind: consistency
       across: [channel, source]     # statements differ in place when any of these differ
 
-Every statement the feature judgement read is kept: its model, feature, trims and what it says
+Every statement the feature judgement read is noted: its model, feature, trims and what it says
 (there / not there, a figure, unlimited, a text value). At the end, statements about the same
 feature of the same model, on overlapping trims, from different places, are compared:
 - there vs. not there ("有全景遮阳帘" / "没有全景遮阳帘");
@@ -14,6 +14,17 @@ feature of the same model, on overlapping trims, from different places, are comp
 This works for facts the spec does not cover too: then the statements' own polarity and figures
 are compared. One finding per feature, at the statement that disagrees with the spec (else the
 later one), listing the other side's sources, and saying which side the spec agrees with.
+
+What is kept, so that memory grows with the distinct statements and not with the corpus: per
+feature, the first of each set of repeats, statements alike in all that decides what they clash
+with (what the comparison reads of what they say, their trims, model and place: source, record,
+line, channel, kind of text) and in verdict. A repeat changes no finding, so it is dropped as it
+arrives: a million repeats of a few statements from a few places cost what one of each does. The
+place is part of what makes a repeat because a finding names every place of the other side, so
+a catalogue with a record per claim keeps a statement per record; but only the few statements
+that may become a finding's subject keep their judged finding (sentence, message, spec cells),
+the rest only what is compared and shown. Runner._keep says why both are safe: the report is
+the one keeping every statement would give.
 """
 from __future__ import annotations
 
@@ -45,20 +56,33 @@ def validate(rule: Rule) -> None:
         check_template(rule, key, PLACEHOLDERS)
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
-    finding: Finding
+    finding: Finding | None  # None when it can never be a finding's subject (see Runner._keep)
     order: int
     claim_model: str | None
     stance: tuple           # ("pol", +1|-1) | ("fig", comparator, Quantity) | ("unbounded",) | ("text", value)
     trims: tuple[str, ...]
     verdict: str
+    # the finding's model and place, which comparing and listing statements read: kept here so
+    # that the finding itself can go
+    model: str | None = None
+    source: str | None = None
+    record: str | None = None
+    line: int | None = None
+    channel: str | None = None
+    kind: str | None = None
+
+    @classmethod
+    def of(cls, f: Finding, order: int, claim_model: str | None, stance: tuple, trims: tuple[str, ...]):
+        return cls(f, order, claim_model, stance, trims, f.verdict, f.model, f.source, f.record, f.line,
+                   f.channel, f.kind)
 
     @property
     def place(self) -> str:
-        f = self.finding
-        where = f"{f.source}" + (f" record {f.record}" if f.record else f":{f.line}" if f.line else "")
-        return f"{f.channel} ({where})" if f.channel else where
+        where = f"{self.source}" + (f" record {self.record}" if self.record else
+                                    f":{self.line}" if self.line else "")
+        return f"{self.channel} ({where})" if self.channel else where
 
     def says(self, feature: str) -> str:
         kind = self.stance[0]
@@ -75,7 +99,11 @@ class Statement:
 
 @dataclass
 class _Group:
-    statements: list[Statement] = field(default_factory=list)
+    # the first of each set of repeats (alike in _said_key and place), in the order they came
+    representatives: dict[tuple, Statement] = field(default_factory=dict)
+    # per lead set (alike in _said_key and the place fields the rules compare): the claim (source,
+    # record, line) of its first statement, None once one from another claim came too
+    first_claim: dict[tuple, tuple | None] = field(default_factory=dict)
 
 
 class Runner:
@@ -84,6 +112,7 @@ class Runner:
         self.stamp = stamp
         self.groups: dict[tuple, _Group] = {}
         self.order = 0
+        self.compared_fields = tuple(a for a in ACROSS if any(a in _across(r) for r in rules))
 
     def claim(self, claim: Claim, ctx, results: list[Finding], sentences: list[Prepared]) -> list[Finding]:
         assertions = None
@@ -99,22 +128,62 @@ class Runner:
             for stance, trims in stmts:
                 self.order += 1
                 key = (norm(f.model or ""), f.feature_id if f.verdict == "unverifiable" else f.feature)
-                self.groups.setdefault(key, _Group()).statements.append(
-                    Statement(f, self.order, claim.locator.model, stance, tuple(trims), f.verdict))
+                self._keep(self.groups.setdefault(key, _Group()),
+                           Statement.of(f, self.order, claim.locator.model, stance, tuple(trims)))
         return []
+
+    def _keep(self, group: _Group, statement: Statement) -> None:
+        """Keep the statement unless it repeats a kept one, and its finding only if it may lead one.
+
+        Repeats: statements alike in _said_key and place clash with the same statements, and
+        never with each other (a place is not apart from itself). _group on the first of each
+        set of repeats gives the finding it gives on every statement, since wherever it shows a
+        statement of a set, it shows the set's first:
+        - the subject is the earliest contradicted (else unqualified) statement in a clashing
+          pair, and a set's first is in a pair when any of the set is; failing that, it is the
+          later one of the first pair, which has no earlier repeat (that would make an earlier
+          pair);
+        - the other side is every statement of the sets that clash with the subject's; a place
+          shows what its earliest statement says, and the rest is places, verdicts and trims.
+        So what a repeat says beyond _said_key (another text value, a figure written another
+        way) never shows, and nothing counts repeats.
+
+        Leaders: kept statements alike in _said_key and in the place fields a rule compares (its
+        `across`), a lead set, clash under that rule with the same statements, bar those from
+        their own claim (source, record, line). Either way the subject is picked, it is the
+        earliest of its lead set to clash with one of some statements (any at all, or the first
+        pair's earlier one): the set's first, unless all it would clash with are from its own
+        claim, and then the first from another claim. Only these two keep their finding. Lead
+        sets split by the fields any rule compares are finer than by one rule's, which only
+        makes more leaders. A catalogue with a record per claim keeps two findings per lead set,
+        not one per record."""
+        said = _said_key(statement)
+        repeat_key = said + (statement.source, statement.record, statement.line, statement.channel,
+                             statement.kind)
+        if repeat_key in group.representatives:
+            return
+        group.representatives[repeat_key] = statement
+        lead_key = said + tuple(getattr(statement, a) for a in self.compared_fields)
+        claim = (statement.source, statement.record, statement.line)
+        if lead_key not in group.first_claim:
+            group.first_claim[lead_key] = claim
+        elif group.first_claim[lead_key] not in (None, claim):
+            group.first_claim[lead_key] = None  # the first from another claim: the last that may lead
+        else:
+            statement.finding = None
 
     def finish(self) -> list[Finding]:
         out = []
         for group in self.groups.values():
             for rule in self.rules:
-                f = self._group(rule, group.statements)
+                f = self._group(rule, list(group.representatives.values()))
                 if f is not None:
                     out.append(f)
         self.groups.clear()
         return out
 
     def _group(self, rule: Rule, stmts: list[Statement]) -> Finding | None:
-        across = str_list(rule, "across", rule.params.get("across")) or ["channel", "source"]
+        across = _across(rule)
         pairs = [(a, b) for a, b in _clashing_pairs(stmts)
                  if _apart(a, b, across) and _same_model(a, b) and set(a.trims) & set(b.trims)]
         if not pairs:
@@ -154,6 +223,10 @@ class Runner:
                                   cells=f.spec_cells, locate=(_loc(f), f.line, f.column, f.text, f.match))
 
 
+def _across(rule: Rule) -> list[str]:
+    return str_list(rule, "across", rule.params.get("across")) or ["channel", "source"]
+
+
 def _loc(f: Finding):
     from ..model import Locator
 
@@ -178,6 +251,22 @@ def _verdict_note(subject: Statement, others: list[Statement], feature: str, f: 
                 f"Correct both {subject.place} and {other_places} to what the spec says.")
     return (f"The spec backs neither fully{says}.",
             f"Align {subject.place} and {other_places} with the spec.")
+
+
+def _said_key(s: Statement) -> tuple:
+    """What _conflict and _same_model read of a statement, and its verdict (which picks the
+    subject): with its place, all that decides what a statement clashes with and whether it
+    leads a finding. A text value, or how a figure is written, is not in it: no comparison
+    reads them (see Runner._keep)."""
+    kind = s.stance[0]
+    if kind == "pol":
+        said = ("pol", s.stance[1])
+    elif kind == "fig":
+        q = s.stance[2]
+        said = ("fig", s.stance[1], q.unit, q.value, q.decimals, q.resolution)
+    else:
+        said = (kind,)  # "unlimited", or a text value: _conflict reads no more of them
+    return said + (s.trims, s.verdict, s.model, s.claim_model)
 
 
 def _conflict_key(s: Statement) -> tuple:
@@ -217,18 +306,17 @@ def _clashing_pairs(stmts: list[Statement]):
 
 
 def _apart(a: Statement, b: Statement, across) -> bool:
-    fa, fb = a.finding, b.finding
-    if (fa.source, fa.record, fa.line) == (fb.source, fb.record, fb.line):
+    if (a.source, a.record, a.line) == (b.source, b.record, b.line):
         return False  # one claim does not disagree with itself here
     for attr in across:
-        va, vb = getattr(fa, attr), getattr(fb, attr)
+        va, vb = getattr(a, attr), getattr(b, attr)
         if va is not None and vb is not None and va != vb:
             return True
     return False
 
 
 def _same_model(a: Statement, b: Statement) -> bool:
-    if (a.finding.model or "") != (b.finding.model or ""):
+    if (a.model or "") != (b.model or ""):
         return False
     ma, mb = norm(a.claim_model or ""), norm(b.claim_model or "")
     return not (ma and mb and ma not in mb and mb not in ma)
