@@ -26,6 +26,7 @@ where it cannot tell, the feature judgement's result stands.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from types import SimpleNamespace
 
 from ..dates import DateValue, find_dates, format_date, parse_date, same_date
@@ -193,11 +194,11 @@ class ListRunner(_FactRunner):
 
     def _sentence(self, rule, row, topic, p: Prepared, ctx) -> Finding | None:
         text = p.text
-        cells = _live(row.cells)
-        items = {i for c in cells for i in _items(c.raw)}
         topics = longest(topic.find(text))
         if not topics:
-            return None
+            return None  # (most sentences: checked before the cells are read)
+        cells = _live(row.cells)
+        items = {i for c in cells for i in _items(c.raw)}
         for ts, te, _, _ in topics:  # "全国各地都能开票": everywhere, in the clause of the topic
             cs, ce = clause_start(text, ts), clause_end(text, te)
             clause = text[cs:ce]
@@ -221,8 +222,10 @@ class ListRunner(_FactRunner):
         return None
 
 
-def _items(raw: str) -> list[str]:
-    return [norm(x).strip() for x in re.split(r"[、,，/;；|]|和|及|与|\band\b|\bor\b", raw) if norm(x).strip()]
+@lru_cache(maxsize=4096)
+def _items(raw: str) -> tuple[str, ...]:
+    """The items a list cell names ("广州、上海"), normalised (asked per sentence; cells are few)."""
+    return tuple(norm(x).strip() for x in re.split(r"[、,，/;；|]|和|及|与|\band\b|\bor\b", raw) if norm(x).strip())
 
 
 DATE = SimpleNamespace(KIND="fact-date", KEYS={"rows", "topic", "cues"}, validate=_validate, Runner=DateRunner)
