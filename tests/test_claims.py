@@ -68,6 +68,24 @@ def test_jsonl_errors_name_file_and_line(tmp_path, line, message):
     assert errors_of([p]).startswith(f"{p}:{message}")
 
 
+@pytest.mark.parametrize("raw, message", [
+    # the lines orjson refuses take json's path: they are refused there too, never skipped
+    (b"\xef\xbb\xbfnull\n", "line 1: expected a JSON object, got NoneType"),
+    (b'{"id": "a", "text": "x\\ud800y"}\n', "line 1: a string holds an unpaired surrogate escape"),
+    (b'{"id": "a", "text": ' + b"[" * 5000 + b"]" * 5000 + b"}\n", "line 1: malformed JSON: nested too deeply"),
+])
+def test_jsonl_lines_only_json_reads_fail_closed(tmp_path, raw, message):
+    p = tmp_path / "odd.jsonl"
+    p.write_bytes(raw)
+    assert errors_of([str(p)]).startswith(f"{p}:{message}")
+
+
+def test_jsonl_blank_lines_and_a_bom_are_skipped(tmp_path):
+    p = tmp_path / "blank.jsonl"
+    p.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "\xe5\xa5\xbd"}\n\n   \n{"id": "b", "text": "ok"}\n')
+    assert [(c.locator.record, c.locator.line) for c in iter_claims([str(p)])] == [("a", 1), ("b", 4)]
+
+
 def test_jsonl_not_utf8(tmp_path):
     p = tmp_path / "gbk.jsonl"
     p.write_bytes('{"id": "1", "text": "好"}\n'.encode() + '{"id": "2", "text": "天窗"}\n'.encode("gb18030"))

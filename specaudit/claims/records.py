@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 
 import orjson
 from typing import Iterable, Iterator
@@ -27,6 +28,12 @@ def _loads_leniently(line: str, path: str, number: int):
         return json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, f"line {number}") from None
+    except RecursionError:
+        raise InputError("malformed JSON: nested too deeply", path, f"line {number}") from None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_BLANK = object()  # a blank line: nothing to read (a JSON null is a record of the wrong type)
 
 
 def _stream_encoding(path: str) -> str:
@@ -106,7 +113,7 @@ def _check_id_and_text(rid, text, path: str, where: str) -> None:
 
 
 def _record_slowly(raw: bytes, path: str, number: int):
-    """A line orjson refuses: a BOM, a blank line (None), bytes that are not UTF-8, or JSON that
+    """A line orjson refuses: a BOM, a blank line (_BLANK), bytes that are not UTF-8, or JSON that
     only json reads (NaN, big integers); json also words the error by column."""
     if number == 1 and raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
@@ -115,8 +122,14 @@ def _record_slowly(raw: bytes, path: str, number: int):
     except UnicodeDecodeError:
         raise InputError("not valid UTF-8 (JSON Lines files are UTF-8)", path, f"line {number}") from None
     if not line or line.isspace():
-        return None
-    return _loads_leniently(line, path, number)
+        return _BLANK
+    record = _loads_leniently(line, path, number)
+    # json reads "\ud800" escapes that pair with nothing (orjson refuses them): such a string is
+    # not text, and no later stage could encode it
+    if record.__class__ is dict and any(v.__class__ is str and _LONE_SURROGATE.search(v) for v in record.values()):
+        raise InputError("a string holds an unpaired surrogate escape (\\ud800-\\udfff): not text",
+                         path, f"line {number}")
+    return record
 
 
 def _read_jsonl(path: str) -> Iterator[Claim]:
@@ -136,7 +149,7 @@ def jsonl_claims(path: str, lines: Iterable[bytes], first_line: int) -> Iterator
             record = _loads(raw)  # (orjson reads the bytes and checks that they are UTF-8)
         except ValueError:
             record = _record_slowly(raw, path, number)
-            if record is None:
+            if record is _BLANK:
                 continue
         if record.__class__ is not dict:
             raise InputError(f"expected a JSON object, got {type(record).__name__}", path, f"line {number}")
