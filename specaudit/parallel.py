@@ -59,7 +59,22 @@ def audit_batch(claims: Iterable[Claim]) -> list[Finding]:
     return [f for found, _, _ in audit_claims(claims) for f in found]
 
 
+_SETUP_ERROR: BaseException | None = None
+
+
+def _setup_worker(specs, options) -> None:
+    """Pool initializer. A failure is kept and raised by the first task, so that it reaches the
+    caller through the task's result: a Pool whose initializer raises starts new workers forever."""
+    global _SETUP_ERROR
+    try:
+        setup(specs, options)
+    except BaseException as exc:  # noqa: BLE001 - re-raised in _task, in the caller's process
+        _SETUP_ERROR = exc
+
+
 def _task(payload):
+    if _SETUP_ERROR is not None:
+        raise _SETUP_ERROR
     claims, supported = payload
     return audit_claims(claims, supported)
 
@@ -91,7 +106,7 @@ def audit_parallel(specs: list[Spec], options, claims: Iterable[Claim], jobs: in
     try:
         # each worker sets up once (a forked one finds the Auditor it inherited); the tasks
         # then carry only claims, not the spec tables again with every batch
-        pool = ctx.Pool(jobs, initializer=setup, initargs=(specs, options))
+        pool = ctx.Pool(jobs, initializer=_setup_worker, initargs=(specs, options))
     finally:
         _AUDITOR, _AUDITOR_KEY = saved  # the workers have their copy; this process keeps none
     with pool:

@@ -66,3 +66,24 @@ def test_audit_batch_uses_one_auditor_per_process(corpus):
     assert parallel.auditor() is built  # built once, kept for every later batch
     fresh = Auditor(specs, AuditOptions())
     assert found == [f for c in claims for f in fresh.audit_claim(c)[0]]
+
+
+def test_a_worker_that_cannot_set_up_reports_the_error(tmp_path):
+    # a Pool whose initializer raises starts new workers forever; the error must come back
+    # through the first task instead (run in a child, so that a hang fails the test, not the run)
+    script = (
+        "from specaudit.claims import iter_claims\n"
+        "from specaudit.engine import AuditOptions\n"
+        "from specaudit.errors import InputError\n"
+        "from specaudit.parallel import audit_parallel\n"
+        "from specaudit.specs import load_specs\n"
+        f"specs = load_specs([{SPEC!r}])\n"
+        f"options = AuditOptions(lexicon_files=({str(tmp_path / 'missing.yaml')!r},))\n"
+        "claims = [c for c in iter_claims([" + repr(str(ROOT / "claims")) + "]) if c.text][:5]\n"
+        "try:\n"
+        "    list(audit_parallel(specs, options, claims, 2))\n"
+        "except InputError as exc:\n"
+        "    print('InputError:', exc)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "InputError:" in done.stdout and "missing.yaml" in done.stdout
