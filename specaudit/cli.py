@@ -148,9 +148,10 @@ def _audit(args) -> int:
             [str(config.path)] if config.path else [])])
         print(f"specaudit: {len(claims)} copy file(s) to audit (changed since {args.changed_since})", file=sys.stderr)
     progress = for_stream(sys.stderr)  # a progress line on a terminal, silent otherwise
-    # This process runs one audit and exits. Everything loaded so far (modules and their data, the
-    # config) lives until then, so it is set aside from the cyclic collector, whose full passes
-    # would otherwise walk it again and again while millions of claims stream through.
+    # Everything loaded so far (modules and their data, the config) lives for the whole audit, so
+    # it is set aside from the cyclic collector, whose full passes would otherwise walk it again
+    # and again while millions of claims stream through; given back when the audit is done (main()
+    # may run in a longer-lived process).
     gc.freeze()
     try:
         options = dataclasses.replace(options, include_supported=args.all)
@@ -163,6 +164,7 @@ def _audit(args) -> int:
         else:
             report = audit(specs, claims, options=options, progress=progress, jobs=args.jobs)
     finally:
+        gc.unfreeze()
         if progress is not None:
             progress.close()
     report = apply_suppressions(report, False if args.no_baseline else (args.baseline or config.baseline_path()),

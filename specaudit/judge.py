@@ -42,7 +42,7 @@ _new = object.__new__
 
 def _judgement(verdict: str, rule: str, feature: str, trims: tuple, claimed: str | None, cells: tuple,
                message: str, suggestion: str) -> Judgement:
-    """Judgement(...) without its eight frozen-field __setattr__ calls (one per claim judged)."""
+    """Judgement(...) without its eight frozen-field __setattr__ calls (one per statement judged)."""
     j = _new(Judgement)
     j.__dict__.update(verdict=verdict, rule=rule, feature=feature, trims=trims, claimed=claimed, cells=cells,
                       message=message, suggestion=suggestion)

@@ -26,7 +26,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import charset_normalizer
 import yaml
@@ -34,6 +34,9 @@ import yaml
 from .cells import normalise, parse_cell, row_kind_hint
 from .errors import InputError
 from .model import Spec, SpecRow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_BYTES = 50 * 1024 * 1024            # refuse larger spec files
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024   # and workbooks that unpack to more than this
@@ -114,7 +117,7 @@ def load_specs(paths: Iterable[str | Path]) -> list[Spec]:
     return specs
 
 
-def specs_frame(specs: Iterable[Spec]) -> "pd.DataFrame":
+def specs_frame(specs: Iterable[Spec]) -> pd.DataFrame:
     """One row per (model, feature, trim) cell, in table order."""
     records = [
         {"model": c.model, "trim": c.trim, "section": c.section, "feature": c.feature,
@@ -367,6 +370,8 @@ def _cell_text(value: Any) -> str:
 
 
 def _xlsx_specs(data: bytes, ctx: _Context, sheet: str | None) -> list[Spec]:
+    from openpyxl import load_workbook  # only for workbooks: a CSV audit need not load it
+
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
         raise ctx.error("not an .xlsx workbook (not a zip archive)")
@@ -375,8 +380,6 @@ def _xlsx_specs(data: bytes, ctx: _Context, sheet: str | None) -> list[Spec]:
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
                 raise ctx.error("workbook unpacks to more than "
                                 f"{MAX_XLSX_UNPACKED // (1024 * 1024)} MB")
-        from openpyxl import load_workbook  # only for workbooks: a CSV audit need not load it
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), data_only=True)

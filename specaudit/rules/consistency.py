@@ -15,7 +15,7 @@ This works for facts the spec does not cover too: then the statements' own polar
 are compared. One finding per feature, at the statement that disagrees with the spec (else the
 later one), listing the other side's sources, and saying which side the spec agrees with.
 
-What is kept, so that memory grows with the distinct statements and not with the corpus: per
+What is kept, so that memory grows with the distinct statements and not with every statement: per
 feature, the first of each set of repeats, statements alike in all that decides what they clash
 with (what the comparison reads of what they say, their trims, model and place: source, record,
 line, channel, kind of text) and in verdict. A repeat changes no finding, so it is dropped as it
