@@ -190,7 +190,7 @@ def audit(specs: Iterable[str | Path | Spec] = (), claims: Iterable[str | Path |
     else:
         judgements = ((c, *auditor.audit_claim(c, supported)) for c in chain(stream, iterator))
     for claim, found, s, m in judgements:
-        if rules.runners:
+        if rules.reads_results:
             extra = rules.claim(claim, auditor.context_for(claim), found)
             results.extend(keep(rules.kept(found)))  # a fact rule (dates, lists) may take over a judged row
             results.extend(keep(extra))

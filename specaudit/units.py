@@ -125,20 +125,11 @@ def _any_number() -> re.Pattern:
 # character class (digits, Chinese numerals), then the English number words on the casefolded
 # text (a case-blind alternation tried at every character is slow)
 _NUMBER_CHAR = re.compile(rf"[\d{_CN_NUMERALS}]")
-# (the word boundary before a number word is checked on the matches: a leading \b keeps the
-# regex engine from skipping ahead to the letters the words start with)
-_NUMBER_WORD = re.compile(_EN_NUMBER_WORDS)
+_NUMBER_WORD = re.compile(rf"\b(?:{_EN_NUMBER_WORDS})")
 
 
 def _may_have_figure(text: str) -> bool:
-    if _NUMBER_CHAR.search(text) is not None:
-        return True
-    folded = text.casefold()
-    for m in _NUMBER_WORD.finditer(folded):
-        at = m.start()
-        if at == 0 or not (folded[at - 1].isalnum() or folded[at - 1] == "_"):  # \b before it
-            return True
-    return False
+    return _NUMBER_CHAR.search(text) is not None or _NUMBER_WORD.search(text.casefold()) is not None
 
 
 def _parse_cn(text: str) -> float | None:

@@ -67,6 +67,9 @@ def _first_bad_line(path: str, encoding: str) -> int | None:
     return None
 
 
+_KNOWN_FIELDS = frozenset(_RECORD_FIELDS)  # a record with only these has no `extra` to collect
+
+
 def _record_claim(path: str, line: int, fields: dict, where: str | None = None) -> Claim | None:
     """The claim of one record (None when its text is empty); `where` defaults to its line."""
     rid, text = fields.get("id"), fields.get("text")
@@ -78,7 +81,7 @@ def _record_claim(path: str, line: int, fields: dict, where: str | None = None) 
     kind = get("kind")
     kind = _check_kind(kind, path, where or f"line {line}") if _opt_str(kind) else "body"
     extra = ()
-    if len(fields) > 2 and not _known_fields_only(fields):
+    if len(fields) > 2 and not _KNOWN_FIELDS.issuperset(fields):  # (most records: only known fields)
         extra = tuple(sorted((str(k), str(v)) for k, v in fields.items()
                              if k not in _RECORD_FIELDS and k != WAIVER_FIELD))
     waivers = get(WAIVER_FIELD)
@@ -90,15 +93,6 @@ def _record_claim(path: str, line: int, fields: dict, where: str | None = None) 
         extra,
         _field_waivers(waivers) if waivers is not None else (),
     )
-
-
-_KNOWN_FIELDS = frozenset(_RECORD_FIELDS)
-
-
-def _known_fields_only(fields: dict) -> bool:
-    """Whether a record has only the fields a Claim holds (most catalogue records): then there
-    is no `extra` to collect."""
-    return _KNOWN_FIELDS.issuperset(fields)
 
 
 def _check_id_and_text(rid, text, path: str, where: str) -> None:
