@@ -13,8 +13,7 @@ from conftest import AION_SPEC_CSV, make_spec
 from rules_helpers import AION_TRIMS, cached_lexicon
 from specaudit import AuditOptions, audit
 from specaudit.engine import Auditor
-from specaudit.model import CellKind, Claim, Finding, Locator, SpecRow
-from specaudit.normalise import norm
+from specaudit.model import CellKind, Claim, Finding, Locator
 from specaudit.rules import disclosure, load_rules
 from specaudit.rules.common import PhraseScan, Prepared, Stamp, clause_start, negated_before, prepare
 from specaudit.rules.packs import regex_list, str_list
@@ -115,7 +114,7 @@ class KeepEverything:
                 continue
             missing = []
             for term in c.terms:
-                rows = _rows(doc.ctx, term)
+                rows = disclosure._rows(doc.ctx, term)  # (which rows a term names did not change)
                 if not rows and not term.always:
                     continue
                 if not _stated(term, rows, doc):
@@ -145,21 +144,6 @@ class KeepEverything:
 
 def _has_figure(p):
     return bool(find_quantities(p.text, bare=False))
-
-
-def _rows(ctx, term) -> list[SpecRow]:
-    if ctx is None or ctx.spec is None:
-        return []
-    out = []
-    for fid in term.features:
-        out.extend(ctx.rows_by_feature.get(fid, ()))
-    for row in ctx.spec.rows:
-        label = norm(row.feature)
-        if row not in out and any(p.search(label) or p.search(row.feature) for p in term.rows):
-            out.append(row)
-    return [r for r in out if any(c.kind is not CellKind.NOT_APPLICABLE for c in r.cells)]
-
-
 
 
 
