@@ -29,42 +29,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming, Levenshtein
 
 from .automaton import leftmost_longest, overlapping
+from .model import Hit, new_hit as _hit  # Hit: shared with the compiled copy (see speedups.py)
 from .normalise import _HAS_CJK, is_cjk  # _HAS_CJK: the ranges of is_cjk, as one regex
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A mention in normalised text (the judge maps spans back to the original)."""
-
-    feature_id: str
-    start: int
-    end: int
-    alias: str
-    score: float
-    method: str  # exact | fuzzy
-
-
-_new = object.__new__
-
-
-def _hit(feature_id: str, start: int, end: int, alias: str, score: float, method: str) -> Hit:
-    """Hit(...) without the six frozen-dataclass __setattr__ calls (the exact scan's hot path)."""
-    h = _new(Hit)
-    d = h.__dict__
-    d["feature_id"] = feature_id
-    d["start"] = start
-    d["end"] = end
-    d["alias"] = alias
-    d["score"] = score
-    d["method"] = method
-    return h
 
 
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")

@@ -137,6 +137,18 @@ class Sentence:
     locator: Locator
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A mention in normalised text (the judge maps spans back to the original)."""
+
+    feature_id: str
+    start: int
+    end: int
+    alias: str
+    score: float
+    method: str  # exact | fuzzy
+
+
 # Positional builders for the values a catalogue audit makes per record and per sentence.
 # A frozen dataclass's generated __init__ sets each field through object.__setattr__; these
 # fill the instance dict directly, about 3x cheaper, with the same result (equal, same hash:
@@ -176,6 +188,18 @@ def new_sentence(text: str, claim: Claim, start: int, locator: Locator) -> Sente
     d["claim"] = claim
     d["start"] = start
     d["locator"] = locator
+    return obj
+
+
+def new_hit(feature_id: str, start: int, end: int, alias: str, score: float, method: str) -> Hit:
+    obj = _new(Hit)
+    d = obj.__dict__
+    d["feature_id"] = feature_id
+    d["start"] = start
+    d["end"] = end
+    d["alias"] = alias
+    d["score"] = score
+    d["method"] = method
     return obj
 
 

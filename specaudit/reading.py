@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from .context import CYCLES, SpecContext
 from .language import Cue, find_cues, words
-from .mentions import Hit
+from .model import Hit
 from .model import CellKind, Sentence
 from .normalise import Normalised, normalise
 from .trims import TrimRef
