@@ -39,7 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from specaudit.mentions import MentionIndex, max_edits, _edit_cost  # noqa: E402
+from specaudit.mentions import max_edits, _edit_cost  # noqa: E402
+from specaudit.speedups import describe as _scan_build, mention_index_class  # noqa: E402
 from specaudit.normalise import normalise, norm  # noqa: E402
 
 try:
@@ -358,7 +359,7 @@ def overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
-def quality(index: MentionIndex, sentences: list[str], planted: list[Planted]):
+def quality(index, sentences: list[str], planted: list[Planted]):
     """Recall on planted typos within tolerance; precision of the fuzzy hits."""
     by_sentence: dict[int, list[Planted]] = {}
     for p in planted:
@@ -479,6 +480,8 @@ def main(argv=None) -> int:
     print(f"specaudit matching benchmark  (seed {args.seed}{', quick' if args.quick else ''})")
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.processor() or _cpu_name()}, "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start")
+    print(f"mention scan: {_scan_build()}")
+    MentionIndex = mention_index_class()  # what an audit uses (speedups.py)
 
     g = Gen(args.seed)
     global HOMOPHONES

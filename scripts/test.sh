@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 { command -v fc-list >/dev/null 2>&1 && fc-list : family | grep -i "Noto Sans CJK" >/dev/null; } || apt_packages+=(fonts-noto-cjk)
+# The install compiles the mention scan with Cython (setup.py); without a C compiler it would
+# quietly fall back to the Python source, and tests/test_speedups.py fails that under CI=true.
+command -v cc >/dev/null 2>&1 || apt_packages+=(gcc libc6-dev)
+python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+  || apt_packages+=(python3-dev)
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
   echo "scripts/test.sh: installing ${apt_packages[*]}" >&2

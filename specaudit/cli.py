@@ -20,9 +20,22 @@ from .render import DEFAULT_EXTENSIONS, FORMATS, renderer
 from .progress import for_stream
 
 
+class _Version(argparse.Action):
+    """--version, with which mention scan this install runs (a slow audit's first question)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .speedups import describe
+
+        sys.stdout.write(f"specaudit {__version__}\nmention scan: {describe()}\n")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="specaudit", description="Check marketing copy against the official spec sheet.")
-    p.add_argument("--version", action="version", version=f"specaudit {__version__}")
+    p.add_argument("--version", action=_Version, help="show the version and which mention scan runs, and exit")
     sub = p.add_subparsers(dest="command", required=True)
 
     a = sub.add_parser("audit", help="audit copy against spec tables")

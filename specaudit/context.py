@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from .lexicon import Feature, Lexicon, alias_forms
 from .mentions import MentionIndex
+from .speedups import mention_index_class
 from .model import CellKind, Spec, SpecRow
 from .normalise import is_cjk, norm
 from .trims import TrimResolver
@@ -223,8 +224,8 @@ def build_context(spec: Spec | None, lexicon: Lexicon, *, trim_aliases: dict | N
                 merged[form] = {fid}
             continue
         merged.setdefault(form, set()).add(fid)
-    index = MentionIndex(merged, after, confusable=lexicon.confusable, fuzzy=fuzzy,
-                         fuzzy_threshold=fuzzy_threshold)
+    index = mention_index_class()(merged, after, confusable=lexicon.confusable, fuzzy=fuzzy,
+                                  fuzzy_threshold=fuzzy_threshold)  # the compiled copy when built
     trims = TrimResolver(spec.trims, trim_aliases, _value_trim_aliases(spec)) if spec is not None else None
     related = {f: next(iter(ids)) for f, ids in value_rows_of.items() if len(ids) == 1}
     return SpecContext(spec, lexicon, index, rows_by_feature, feature_of_row, trims, collisions, related,
