@@ -35,8 +35,25 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming, Levenshtein
 
 from .automaton import leftmost_longest, overlapping
-from .model import Hit, new_hit as _hit  # Hit: shared with the compiled copy (see speedups.py)
+from .model import Hit  # not defined here: the compiled copy (speedups.py) must make the same class
 from .normalise import _HAS_CJK, is_cjk  # _HAS_CJK: the ranges of is_cjk, as one regex
+
+
+_new = object.__new__
+
+
+def _hit(feature_id: str, start: int, end: int, alias: str, score: float, method: str) -> Hit:
+    """Hit(...) without the six frozen-dataclass __setattr__ calls (the exact scan's hot path;
+    here, not in model.py, so that it is compiled with the scan)."""
+    h = _new(Hit)
+    d = h.__dict__
+    d["feature_id"] = feature_id
+    d["start"] = start
+    d["end"] = end
+    d["alias"] = alias
+    d["score"] = score
+    d["method"] = method
+    return h
 
 
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")

@@ -191,18 +191,6 @@ def new_sentence(text: str, claim: Claim, start: int, locator: Locator) -> Sente
     return obj
 
 
-def new_hit(feature_id: str, start: int, end: int, alias: str, score: float, method: str) -> Hit:
-    obj = _new(Hit)
-    d = obj.__dict__
-    d["feature_id"] = feature_id
-    d["start"] = start
-    d["end"] = end
-    d["alias"] = alias
-    d["score"] = score
-    d["method"] = method
-    return obj
-
-
 @dataclass(frozen=True)
 class Mention:
     """A feature named in a sentence, found by the lexicon scan."""

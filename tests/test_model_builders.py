@@ -6,7 +6,8 @@ import dataclasses
 import pytest
 
 from specaudit.judge import Judgement, _judgement
-from specaudit.model import Claim, Hit, Locator, Sentence, new_claim, new_hit, new_locator, new_sentence
+from specaudit.mentions import _hit
+from specaudit.model import Claim, Hit, Locator, Sentence, new_claim, new_locator, new_sentence
 from specaudit.reading import Assertion, _assertion
 
 LOC = dict(source="copy.jsonl", line=3, column=None, record="r1", kind="caption", channel="web", model="UT")
@@ -16,7 +17,7 @@ LOC = dict(source="copy.jsonl", line=3, column=None, record="r1", kind="caption"
     (Locator, new_locator, LOC),
     (Claim, new_claim, dict(text="有全景天窗", locator=Locator(**LOC), lang="zh", extra=(("k", "v"),),
                              waivers=(("sunroof", "why"),))),
-    (Hit, new_hit, dict(feature_id="sunroof", start=2, end=6, alias="全景天窗", score=100.0, method="exact")),
+    (Hit, _hit, dict(feature_id="sunroof", start=2, end=6, alias="全景天窗", score=100.0, method="exact")),
     (Sentence, new_sentence, dict(text="有全景天窗", claim=Claim("有全景天窗。", Locator(**LOC)), start=0,
                                    locator=Locator(**LOC))),
     (Judgement, _judgement, dict(verdict="contradicted", rule="availability", feature="全景天窗", trims=("Max",),
