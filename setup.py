@@ -10,6 +10,7 @@ skipped (`optional=True`) and specaudit runs the same source as Python.
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 from setuptools import Extension, setup
@@ -20,7 +21,11 @@ COPY_DIR = HERE / "build" / "cython" / "specaudit"
 
 
 def _compiled_copy() -> list[Extension]:
-    from Cython.Build import cythonize
+    try:
+        from Cython.Build import cythonize
+    except ImportError:  # pip install --no-build-isolation without Cython: the source runs as Python
+        print("setup.py: Cython is not installed; specaudit's mention scan runs as Python source", file=sys.stderr)
+        return []
 
     source = SOURCE.read_bytes()
     digest = hashlib.sha256(source).hexdigest()
@@ -30,8 +35,8 @@ def _compiled_copy() -> list[Extension]:
     text = source + f'\n\nSOURCE_SHA256 = "{digest}"  # added by setup.py: see speedups.py\n'.encode()
     if not copy.exists() or copy.read_bytes() != text:  # unchanged copy: no rebuild
         copy.write_bytes(text)
-    extension = Extension("specaudit._mentions_c", [str(copy.relative_to(HERE))], optional=True)
-    return cythonize(
+    extension = Extension("specaudit._mentions_c", [str(copy.relative_to(HERE))])
+    compiled = cythonize(
         [extension],
         quiet=True,
         compiler_directives={
@@ -42,6 +47,9 @@ def _compiled_copy() -> list[Extension]:
             "annotation_typing": False,
         },
     )
+    for ext in compiled:  # (cythonize's copies do not keep the flag): a failed compile skips it
+        ext.optional = True
+    return compiled
 
 
 setup(ext_modules=_compiled_copy())
