@@ -122,3 +122,20 @@ def test_version_says_which_scan_runs():
                           env=dict(os.environ, **{speedups.PURE_PYTHON_ENV: "1"}))
     assert proc.returncode == 0 and proc.stderr == ""
     assert proc.stdout.splitlines()[1] == f"mention scan: Python source ({speedups.PURE_PYTHON_ENV} is set)"
+
+
+def test_an_install_without_a_c_compiler_still_builds(tmp_path):
+    # CC=false: the compile fails and the extension is skipped (optional), the build goes on
+    pytest.importorskip("Cython")
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    for path in (ROOT / "specaudit").rglob("*.py"):
+        target = tmp_path / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    env = dict(os.environ, CC="false", LDSHARED="false")
+    proc = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'building extension "specaudit._mentions_c" failed' in proc.stdout + proc.stderr, "tried, then skipped"
+    assert not list((tmp_path / "specaudit").glob("_mentions_c*.so")), "no compiler, no extension"
