@@ -11,7 +11,10 @@ command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 { command -v fc-list >/dev/null 2>&1 && fc-list : family | grep -i "Noto Sans CJK" >/dev/null; } || apt_packages+=(fonts-noto-cjk)
 # The install compiles the mention scan with Cython (setup.py); without a C compiler it would
 # quietly fall back to the Python source, and tests/test_speedups.py fails that under CI=true.
-command -v cc >/dev/null 2>&1 || apt_packages+=(gcc libc6-dev)
+# (the compiler Python was built with is the one setuptools calls: gcc here, x86_64-linux-gnu-gcc
+# for Debian's own Python; both come with the gcc package)
+python_cc=$(python3 -c 'import sysconfig; print((sysconfig.get_config_var("CC") or "cc").split()[0])')
+command -v "$python_cc" >/dev/null 2>&1 || apt_packages+=(gcc libc6-dev)
 python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
   || apt_packages+=(python3-dev)
 if [ "${#apt_packages[@]}" -gt 0 ]; then

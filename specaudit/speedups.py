@@ -1,7 +1,7 @@
 """Which mention scan runs: the Cython-compiled copy of mentions.py, or the source itself.
 
 setup.py compiles mentions.py, unchanged, into `specaudit._mentions_c` when the machine has a
-C compiler (about 15-20% faster: see the README's performance section). Both are the same
+C compiler (about 20% faster: see the README's performance section). Both are the same
 code, so they find the same mentions (tests/test_speedups.py compares them). The compiled copy
 is used only when it was built from the mentions.py installed beside it (same SHA-256): after
 an edit to an editable install it is stale, and the source runs until `pip install` builds it
@@ -32,8 +32,12 @@ def current_build():
     """(the compiled module when it was built from the mentions.py beside it, else None, why not)."""
     try:
         module = importlib.import_module("._mentions_c", __package__)
-    except ImportError:
-        return None, "not built (no C compiler at install time)"
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}._mentions_c":
+            return None, f"cannot be loaded ({exc})"
+        return None, "not built (the install had no C compiler, Python headers or Cython)"
+    except ImportError as exc:  # e.g. built for another Python
+        return None, f"cannot be loaded ({exc})"
     source = Path(mentions.__file__).read_bytes()
     if getattr(module, "SOURCE_SHA256", None) != hashlib.sha256(source).hexdigest():
         return None, "stale (mentions.py changed since it was built: pip install again)"
