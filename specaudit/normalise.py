@@ -120,6 +120,9 @@ def _squeezes(s: str, cjk: bool) -> bool:
             or (cjk and _CJK_SPACE_CJK.search(s) is not None))
 
 
+# the full-width punctuation of Chinese copy, and its NFKC form (test_normalise checks the pairs)
+_FULL_WIDTH_PUNCT = (("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"))
+
 _IDENTITY: list[tuple[int, ...]] = []
 _new = object.__new__
 
@@ -184,12 +187,18 @@ def normalise(text: str) -> Normalised:
     s = text
     offsets = None
     if not unicodedata.is_normalized("NFKC", s):
-        multi, single, table = _nfkc_tables()
-        if multi.search(s) is None:  # every char maps to one char: replace each kind once
-            for c in set(single.findall(s)):
-                s = s.replace(c, table[c])
-        else:
-            s, offsets = _per_char(s, list(range(len(text))), lambda c: unicodedata.normalize("NFKC", c))
+        # full-width punctuation, in nearly every Chinese sentence, is replaced first (each is
+        # one char for one char, as the tables below would), so most text needs no table search
+        for wide, narrow in _FULL_WIDTH_PUNCT:
+            if wide in s:
+                s = s.replace(wide, narrow)
+        if not unicodedata.is_normalized("NFKC", s):
+            multi, single, table = _nfkc_tables()
+            if multi.search(s) is None:  # every char maps to one char: replace each kind once
+                for c in set(single.findall(s)):
+                    s = s.replace(c, table[c])
+            else:
+                s, offsets = _per_char(s, list(range(len(text))), lambda c: unicodedata.normalize("NFKC", c))
     folded = s.casefold()
     if len(folded) == len(s):
         s = folded

@@ -35,3 +35,19 @@ def test_every_odd_space_is_unprintable():
     from specaudit.normalise import _ODD_SPACE
 
     assert not [hex(c) for c in range(0x110000) if _ODD_SPACE.match(chr(c)) and chr(c).isprintable()]
+
+
+def test_full_width_punctuation_shortcut_is_nfkc():
+    # normalise replaces Chinese copy's full-width punctuation before asking the NFKC tables;
+    # each pair must be what NFKC itself gives, one character for one
+    import unicodedata
+
+    from specaudit.normalise import _FULL_WIDTH_PUNCT
+
+    assert all(unicodedata.normalize("NFKC", wide) == narrow and len(narrow) == 1 for wide, narrow in _FULL_WIDTH_PUNCT)
+    original = "续航（CLTC）：５１０ｋｍ，约３㎞／分钟！"
+    n = normalise(original)
+    assert n.text == "续航(cltc):510km,约3km/分钟!"
+    i = n.text.index("3km")
+    s, e = n.original_span(i, i + 3)
+    assert original[s:e] == "３㎞"
