@@ -441,9 +441,11 @@ class MentionIndex:
 
     def __init__(self, aliases: dict[str, set[str]], after_number: dict[str, set[str]] | None = None,
                  confusable=lambda a, b: False, fuzzy: bool = True, fuzzy_threshold: float = 0.0):
-        self.targets: dict[str, tuple[str, ...]] = {a: tuple(sorted(ids)) for a, ids in aliases.items() if a}
+        # sorted: the alias order decides ties further on, and callers build their tables from
+        # sets, whose order changes with the hash seed (a report must not)
+        self.targets: dict[str, tuple[str, ...]] = {a: tuple(sorted(ids)) for a, ids in sorted(aliases.items()) if a}
         self.after_number: dict[str, tuple[str, ...]] = {
-            a: tuple(sorted(ids)) for a, ids in (after_number or {}).items() if a and a not in self.targets}
+            a: tuple(sorted(ids)) for a, ids in sorted((after_number or {}).items()) if a and a not in self.targets}
         self.confusable = confusable
         self.fuzzy_threshold = fuzzy_threshold
         patterns = sorted(self.targets.keys() | self.after_number.keys())
@@ -730,6 +732,12 @@ class MentionIndex:
             cost, ai = options[0]
             alias = aliases[ai][0]
             window = text[s:e]
+            if len(options) > 1 and options[1][0] == cost:
+                # aliases as close as each other ("alloy wheel", "alloy wheels" for "alloy whees"):
+                # the most similar one, as fuzz.ratio scores it, then the first in order
+                tied = [bi for c, bi in options if c == cost]
+                ai = max(tied, key=lambda bi: (fuzz.ratio(aliases[bi][0], window), -bi))
+                alias = aliases[ai][0]
             ids = targets[alias]
             rival = False
             for bi in others:

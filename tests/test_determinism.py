@@ -28,13 +28,19 @@ def test_stable_across_processes_and_hash_seeds(tmp_path):
     import subprocess
     import sys
 
+    # a typo as close to two aliases of one feature ("alloy wheel", "alloy wheels") as to each
+    # other: which one a report names once followed set order
+    ties = tmp_path / "ties.jsonl"
+    ties.write_text('{"id": "t1", "text": "Every trim has alloy whees, our customers love it."}\n', encoding="utf-8")
     outputs = []
-    for seed in ("1", "2"):
+    for seed in ("1", "2", "3", "6"):
         out = tmp_path / f"audit-{seed}.json"
         env = dict(os.environ, PYTHONHASHSEED=seed)
         subprocess.run([sys.executable, "-m", "specaudit", "audit", "--spec", "specs/aion-ut-super.csv", "claims",
-                        "--format", "json", "--output", str(out), "--all"], cwd=ROOT, env=env, capture_output=True)
+                        str(ties), "--format", "json", "--output", str(out), "--all"], cwd=ROOT, env=env,
+                       capture_output=True)
         data = json.loads(out.read_text(encoding="utf-8"))
         data.pop("created")
         outputs.append(json.dumps(data, ensure_ascii=False, sort_keys=False))
-    assert outputs[0] == outputs[1]
+    assert "alloy whees" in outputs[0]
+    assert all(output == outputs[0] for output in outputs)
