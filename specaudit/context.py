@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from .lexicon import Feature, Lexicon, alias_forms
 from .mentions import MentionIndex
-from .speedups import mention_index_class
 from .model import CellKind, Spec, SpecRow
 from .normalise import is_cjk, norm
+from .speedups import mention_index_class
 from .trims import TrimResolver
 from .units import unit_dimension
 

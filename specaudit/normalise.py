@@ -120,8 +120,8 @@ def _squeezes(s: str, cjk: bool) -> bool:
             or (cjk and _CJK_SPACE_CJK.search(s) is not None))
 
 
-# the full-width punctuation of Chinese copy, and its NFKC form (test_normalise checks the pairs)
-_FULL_WIDTH_PUNCT = (("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"))
+# the full-width punctuation of Chinese copy, each with its NFKC form
+_FULL_WIDTH_PUNCT = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，：；（）！？")
 
 _IDENTITY: list[tuple[int, ...]] = []
 _new = object.__new__

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from .context import CYCLES, SpecContext
 from .language import Cue, find_cues, words
-from .model import Hit
-from .model import CellKind, Sentence
+from .model import CellKind, Hit, Sentence
 from .normalise import Normalised, normalise
 from .trims import TrimRef
 from .units import Quantity, find_quantities, is_ambiguous, unit_dimension
